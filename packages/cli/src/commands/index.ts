@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+/** Each entry adds one subcommand. Keep one file per command; keep the list sorted. */
+export const commands: Array<(program: Command) => void> = [];
