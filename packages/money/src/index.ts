@@ -1,0 +1,33 @@
+// Public API of @croupier/money: decimal strings on the wire, bigint minor units inside.
+export {
+  type Amount,
+  type CurrencyOptions,
+  DEFAULT_MAX_MINOR,
+  formatAmount,
+  fromMinor,
+  fromWire,
+  isAmount,
+  money,
+  type ParseOptions,
+  parseAmount,
+  toWire,
+  type WireAmount,
+  zero,
+} from './amount.ts';
+export { allocate, percentOf, type RoundingMode, scale } from './allocation.ts';
+export {
+  add,
+  compare,
+  equals,
+  isNegative,
+  isPositive,
+  isZero,
+  max,
+  min,
+  negate,
+  subtract,
+  sum,
+} from './arithmetic.ts';
+export { CurrencyRegistry, defineCurrencies, exponentOf, isoCurrencies } from './currencies.ts';
+export { isMoneyError, MoneyError, type MoneyErrorCode } from './errors.ts';
+export { ISO_4217_EXPONENTS } from './iso4217.ts';
