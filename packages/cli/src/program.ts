@@ -7,12 +7,11 @@ import { commands } from './commands/index.ts';
  */
 export function buildProgram(): Command {
   const program = new Command('croupier')
-    .description('Contracts, codegen, gate, wallet, sandbox and certification for casino provider–platform integrations')
+    .description(
+      'Contracts, codegen, gate, wallet, sandbox and certification for casino provider–platform integrations',
+    )
     .showHelpAfterError()
-    .addHelpText(
-      'after',
-      '\nRun `croupier <command> --help` for the options and examples of each command.',
-    );
+    .addHelpText('after', '\nRun `croupier <command> --help` for the options and examples of each command.');
   for (const register of commands) register(program);
   return program;
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerSandbox } from './sandbox.ts';
 
 /** Each entry adds one subcommand. Keep one file per command; keep the list sorted. */
-export const commands: Array<(program: Command) => void> = [];
+export const commands: Array<(program: Command) => void> = [registerSandbox];

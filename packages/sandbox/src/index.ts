@@ -1,0 +1,1 @@
+export { startMock, freePort, defaultContract, type MockOptions, type RunningMock } from './mock.ts';
