@@ -21,7 +21,7 @@ export default function idempotencyKeyOnWrites(pathItem, options, context) {
     const where = `${method.toUpperCase()} ${context.path[context.path.length - 1]}`;
     if (key === undefined) {
       results.push({
-        message: `${where} is a write but does not take the \`${options?.header ?? 'X-Idempotency-Key'}\` header: add \`- $ref: '#/components/parameters/XIdempotencyKey'\` (or an equivalent header parameter with \`required: true\`) to its parameters.`,
+        message: `${where} is a write but does not take the \`${options?.header ?? 'X-Idempotency-Key'}\` header: add it to the operation's parameters as a required header${options?.parameterRef ? ` (\`- $ref: '${options.parameterRef}'\`)` : ''}, so retries can be deduplicated.`,
         path: [...context.path, method],
       });
     } else if (key.required !== true) {
