@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsPlugin from 'ajv-formats';
+import addFormatsPlugin, { type FormatsPlugin } from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 
@@ -12,8 +12,9 @@ const examplesDir = path.join(repoRoot, 'contracts/examples');
 const SCHEMAS_ID = 'urn:croupier:provider-platform:schemas';
 
 // ajv-formats is CommonJS with `exports.default`; under NodeNext the default import is the module object.
-const addFormats =
-  (addFormatsPlugin as unknown as { default: typeof addFormatsPlugin }).default ?? addFormatsPlugin;
+const addFormats: FormatsPlugin =
+  (addFormatsPlugin as unknown as { default?: FormatsPlugin }).default ??
+  (addFormatsPlugin as unknown as FormatsPlugin);
 
 type JsonObject = Record<string, unknown>;
 interface Parameter {
@@ -258,15 +259,14 @@ describe('money on the wire', () => {
 
   it('declares no `type: number` anywhere in the document', () => {
     const numberTyped: string[] = [];
+    // Arrays are walked like objects: their keys are the indexes.
     const walk = (node: unknown, at: string): void => {
-      if (Array.isArray(node)) node.forEach((child, i) => walk(child, `${at}/${i}`));
-      else if (node && typeof node === 'object') {
-        for (const [key, child] of Object.entries(node)) {
-          const isNumberType =
-            key === 'type' && (child === 'number' || (Array.isArray(child) && child.includes('number')));
-          if (isNumberType) numberTyped.push(at);
-          walk(child, `${at}/${key}`);
-        }
+      if (!node || typeof node !== 'object') return;
+      for (const [key, child] of Object.entries(node)) {
+        const isNumberType =
+          key === 'type' && (child === 'number' || (Array.isArray(child) && child.includes('number')));
+        if (isNumberType) numberTyped.push(at);
+        walk(child, `${at}/${key}`);
       }
     };
     walk(doc, '#');
