@@ -1,0 +1,191 @@
+import { type CurrencyAccountRef, houseMayGoNegative } from './accounts.ts';
+import { Outbox } from './outbox.ts';
+import { ledgerMigrations, type Migration, migrationsTable } from './schema.ts';
+import type { Dialect, StorageDriver } from './storage/driver.ts';
+import { PostgresDriver } from './storage/postgres.ts';
+import { SqliteDriver } from './storage/sqlite.ts';
+import { type LedgerContext, LedgerTx } from './transaction.ts';
+import type { TotalsReport } from './types.ts';
+
+export interface OpenLedgerOptions {
+  /** PostgreSQL connection string (e.g. from DATABASE_URL). When set, `file` is ignored. */
+  url?: string;
+  /** SQLite file (created when missing). ':memory:' for a throwaway store. */
+  file?: string;
+  /** PostgreSQL only: put every table in this schema (created when missing). */
+  schema?: string;
+  /** PostgreSQL only: pool size of this process (default 10). */
+  poolSize?: number;
+  /** PostgreSQL only: default 'read committed' with row locks. */
+  isolation?: 'read committed' | 'serializable';
+  /** Overdraft rule for accounts opened on first use. Default: only `house` accounts may go negative. */
+  mayGoNegative?: (account: CurrencyAccountRef) => boolean;
+  /** Apply the ledger's own migrations on open (default true). */
+  migrate?: boolean;
+}
+
+const INT64_MAX = 2n ** 63n - 1n;
+const NUMERIC39_MAX = 10n ** 39n - 1n;
+const MIGRATION_LOCK = 0x0c0c;
+
+export class Ledger {
+  readonly outbox: Outbox;
+  private readonly context: LedgerContext;
+
+  constructor(
+    private readonly driver: StorageDriver,
+    mayGoNegative: (account: CurrencyAccountRef) => boolean = houseMayGoNegative,
+  ) {
+    this.outbox = new Outbox(driver);
+    this.context = {
+      mayGoNegative,
+      accounts: new Map(),
+      maxAmount: driver.dialect === 'sqlite' ? INT64_MAX : NUMERIC39_MAX,
+    };
+  }
+
+  get dialect(): Dialect {
+    return this.driver.dialect;
+  }
+
+  /**
+   * Runs `work` in one database transaction with ledger operations and your own SQL.
+   * Commits when `work` resolves, rolls back when it throws. On PostgreSQL `work` may be rerun
+   * after a serialization failure or deadlock: keep side effects (HTTP, logs that matter) outside.
+   * Do not nest: on SQLite a transaction started inside another waits for it forever.
+   */
+  async transaction<T>(work: (tx: LedgerTx) => Promise<T>): Promise<T> {
+    let committed: LedgerTx | undefined;
+    const result = await this.driver.transaction(async (session) => {
+      const tx = new LedgerTx(session, this.context);
+      const value = await work(tx);
+      committed = tx;
+      return value;
+    });
+    if (committed) {
+      for (const [label, info] of committed.createdAccounts) this.context.accounts.set(label, info);
+      if (committed.enqueuedEvents > 0) this.outbox.notifyEnqueued();
+    }
+    return result;
+  }
+
+  /**
+   * Applies the ledger's migrations, then `extra` in order, each once (recorded by id in
+   * `ledger_migrations`). Safe to call from several processes at once.
+   * Returns the ids applied by this call.
+   */
+  async migrate(extra: readonly Migration[] = []): Promise<string[]> {
+    const applied: string[] = [];
+    for (const migration of [...ledgerMigrations, ...extra]) {
+      const ran = await this.driver.transaction(async (s) => {
+        await s.script(migrationsTable);
+        if (s.dialect === 'postgres') await s.exec(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+        const done = await s.query(`SELECT id FROM ledger_migrations WHERE id = ?`, [migration.id]);
+        if (done.length > 0) return false;
+        await s.script(s.dialect === 'postgres' ? migration.postgres : migration.sqlite);
+        await s.exec(`INSERT INTO ledger_migrations (id, applied_at) VALUES (?, ?)`, [
+          migration.id,
+          new Date().toISOString(),
+        ]);
+        return true;
+      });
+      if (ran) applied.push(migration.id);
+    }
+    return applied;
+  }
+
+  /** Balance of one account in its own short transaction. */
+  async balance(account: CurrencyAccountRef): Promise<bigint> {
+    return this.transaction((tx) => tx.balance(account));
+  }
+
+  /**
+   * Recomputes everything from the append-only entries: each currency sums to zero, each
+   * maintained balance equals the sum of its entries, no non-negative account is negative,
+   * and each held account holds exactly what its open holds still hold.
+   */
+  async verifyTotals(): Promise<TotalsReport> {
+    return this.driver.transaction(async (s) => {
+      const currencies = await s.query<{ currency: string; sum: bigint }>(
+        `SELECT currency, COALESCE(SUM(amount), 0) AS sum FROM ledger_entries GROUP BY currency ORDER BY currency`,
+      );
+      const balanceMismatches = await s.query<{
+        owner: string;
+        kind: string;
+        currency: string;
+        balance: bigint;
+        entries: bigint;
+      }>(
+        `SELECT a.owner, a.kind, a.currency, b.balance, COALESCE(e.total, 0) AS entries
+         FROM ledger_accounts a JOIN ledger_balances b ON b.account_id = a.id
+         LEFT JOIN (SELECT account_id, SUM(amount) AS total FROM ledger_entries GROUP BY account_id) e
+           ON e.account_id = a.id
+         WHERE b.balance <> COALESCE(e.total, 0) ORDER BY a.id`,
+      );
+      const negativeBalances = await s.query<{
+        owner: string;
+        kind: string;
+        currency: string;
+        balance: bigint;
+      }>(
+        `SELECT a.owner, a.kind, a.currency, b.balance FROM ledger_accounts a
+         JOIN ledger_balances b ON b.account_id = a.id
+         WHERE b.balance < 0 AND a.may_go_negative = ${s.dialect === 'postgres' ? 'false' : '0'} ORDER BY a.id`,
+      );
+      const heldMismatches = await s.query<{
+        owner: string;
+        kind: string;
+        currency: string;
+        balance: bigint;
+        openHolds: bigint;
+      }>(
+        `SELECT a.owner, a.kind, a.currency, b.balance, h.open AS "openHolds"
+         FROM (SELECT held_account_id,
+                 SUM(CASE WHEN state = 'pending' THEN amount - posted - voided ELSE 0 END) AS open
+               FROM ledger_pending GROUP BY held_account_id) h
+         JOIN ledger_accounts a ON a.id = h.held_account_id JOIN ledger_balances b ON b.account_id = a.id
+         WHERE b.balance <> h.open ORDER BY a.id`,
+      );
+      const ok =
+        currencies.every((c) => c.sum === 0n) &&
+        balanceMismatches.length === 0 &&
+        negativeBalances.length === 0 &&
+        heldMismatches.length === 0;
+      return { ok, currencies, balanceMismatches, negativeBalances, heldMismatches };
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+}
+
+/**
+ * Opens the ledger on PostgreSQL when `url` is given, else on the SQLite `file`.
+ * Both stores offer the same async API and behaviour.
+ */
+export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
+  let driver: StorageDriver;
+  if (options.url) {
+    driver = new PostgresDriver({
+      url: options.url,
+      schema: options.schema,
+      poolSize: options.poolSize,
+      isolation: options.isolation,
+    });
+  } else if (options.file) {
+    driver = new SqliteDriver({ file: options.file });
+  } else {
+    throw new Error('openLedger needs `url` (PostgreSQL, e.g. DATABASE_URL) or `file` (SQLite path)');
+  }
+  const ledger = new Ledger(driver, options.mayGoNegative);
+  if (options.migrate !== false) {
+    try {
+      await ledger.migrate();
+    } catch (error) {
+      await ledger.close();
+      throw error;
+    }
+  }
+  return ledger;
+}

@@ -1,0 +1,57 @@
+/**
+ * The tiny SQL surface both stores share. Write SQL once with `?` placeholders;
+ * the PostgreSQL driver rewrites them to `$1, $2, …`.
+ *
+ * Value conventions, identical on both stores so callers never branch on the dialect:
+ * - every integer column comes back as `bigint` (SQLite safe integers; PG int2/int4/int8 and integral NUMERIC);
+ * - pass booleans freely, but store them in INTEGER 0/1 columns (SQLite has no boolean type);
+ * - store times as TEXT ISO-8601 (`new Date().toISOString()`), which sorts and compares the same everywhere.
+ */
+export type Dialect = 'sqlite' | 'postgres';
+
+export type SqlValue = string | number | bigint | boolean | null | undefined | Uint8Array;
+
+export type Row = Record<string, unknown>;
+
+export interface SqlSession {
+  readonly dialect: Dialect;
+  /** Runs one statement and returns its rows (empty for statements without RETURNING). */
+  query<T extends object = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** Runs one statement and returns the number of rows it changed. */
+  exec(sql: string, params?: readonly SqlValue[]): Promise<number>;
+  /** Runs several `;`-separated statements without parameters (migrations). */
+  script(sql: string): Promise<void>;
+}
+
+export interface StorageDriver {
+  readonly dialect: Dialect;
+  /**
+   * Runs `work` in one database transaction: commit when it resolves, roll back when it throws.
+   * On PostgreSQL `work` may run more than once (serialization failures are retried), so it must
+   * not have effects outside the transaction.
+   */
+  transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Rewrites `?` placeholders (outside quoted literals and identifiers) to `$n`. */
+export function numberedPlaceholders(sql: string): string {
+  let out = '';
+  let n = 0;
+  let quote: string | null = null;
+  for (const ch of sql) {
+    if (quote) {
+      if (ch === quote) quote = null;
+      out += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      out += ch;
+    } else if (ch === '?') {
+      n += 1;
+      out += `$${n}`;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}

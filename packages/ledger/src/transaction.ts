@@ -1,0 +1,588 @@
+import { type AccountRef, accountLabel, type CurrencyAccountRef } from './accounts.ts';
+import { LedgerError } from './errors.ts';
+import { fromJson, toJson } from './json.ts';
+import type { Dialect, Row, SqlSession, SqlValue } from './storage/driver.ts';
+import type {
+  AccountBalance,
+  CreatePendingInput,
+  OutboxEvent,
+  PendingTransfer,
+  PostPendingInput,
+  Transfer,
+  TransferInput,
+  VoidPendingInput,
+} from './types.ts';
+
+interface AccountInfo {
+  id: bigint;
+  mayGoNegative: boolean;
+}
+
+/** What a LedgerTx shares with its Ledger: the overdraft rule and the committed account cache. */
+export interface LedgerContext {
+  mayGoNegative: (account: CurrencyAccountRef) => boolean;
+  accounts: Map<string, AccountInfo>;
+  /** Largest absolute amount or balance the store holds (SQLite INTEGER is 64-bit). */
+  maxAmount: bigint;
+}
+
+const now = () => new Date().toISOString();
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+const isUniqueViolation = (error: unknown) => {
+  const e = error as { code?: string; message?: string };
+  return (
+    e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e.code === 'SQLITE_CONSTRAINT_UNIQUE'
+  );
+};
+
+const PENDING_COLUMNS = `p.id, p.state, p.currency, p.amount, p.posted, p.voided, p.posts, p.metadata,
+  p.created_at, p.updated_at, p.source_account_id, p.held_account_id, p.destination_account_id,
+  s.owner AS source_owner, s.kind AS source_kind, h.owner AS held_owner, h.kind AS held_kind,
+  d.owner AS destination_owner, d.kind AS destination_kind`;
+
+/**
+ * One database transaction: the ledger operations plus raw SQL for the caller's own tables.
+ * Each ledger operation is atomic on its own (it runs inside a savepoint), so a caller may catch
+ * a LedgerError such as INSUFFICIENT_FUNDS, record the refusal in its own tables and still commit:
+ * the refused operation has written nothing.
+ */
+export class LedgerTx {
+  /** Accounts created in this transaction; they join the ledger's cache only after commit. */
+  readonly createdAccounts = new Map<string, AccountInfo>();
+  enqueuedEvents = 0;
+  private savepoints = 0;
+
+  constructor(
+    private readonly session: SqlSession,
+    private readonly context: LedgerContext,
+  ) {}
+
+  get dialect(): Dialect {
+    return this.session.dialect;
+  }
+
+  /** Runs one statement of your own (`?` placeholders on both stores) and returns its rows. */
+  async query<T extends object = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    try {
+      return await this.session.query<T>(sql, params);
+    } catch (error) {
+      throw translateDbError(error);
+    }
+  }
+
+  /** Runs one statement of your own and returns how many rows it changed. */
+  async exec(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    try {
+      return await this.session.exec(sql, params);
+    } catch (error) {
+      throw translateDbError(error);
+    }
+  }
+
+  /**
+   * Runs `work` so that, if it throws, its writes are undone but the transaction stays usable
+   * (on PostgreSQL a failed statement otherwise poisons the whole transaction).
+   */
+  async savepoint<T>(work: () => Promise<T>): Promise<T> {
+    this.savepoints += 1;
+    const name = `ledger_sp_${this.savepoints}`;
+    await this.session.exec(`SAVEPOINT ${name}`);
+    try {
+      const result = await work();
+      await this.session.exec(`RELEASE SAVEPOINT ${name}`);
+      return result;
+    } catch (error) {
+      await this.session.exec(`ROLLBACK TO SAVEPOINT ${name}`);
+      await this.session.exec(`RELEASE SAVEPOINT ${name}`);
+      throw translateDbError(error);
+    }
+  }
+
+  /**
+   * Opens an account now with an explicit overdraft flag (otherwise accounts open on first use
+   * with the ledger's rule: house accounts may go negative, others not). No-op when it exists.
+   */
+  async openAccount(account: CurrencyAccountRef, options: { mayGoNegative?: boolean } = {}): Promise<void> {
+    await this.resolveAccount(account, options.mayGoNegative);
+  }
+
+  /** Current balance in minor units; 0n for an account never used. `forUpdate` locks it until commit (PG). */
+  async balance(account: CurrencyAccountRef, options: { forUpdate?: boolean } = {}): Promise<bigint> {
+    const lock = options.forUpdate && this.dialect === 'postgres' ? ' FOR UPDATE OF b' : '';
+    const rows = await this.session.query<{ balance: bigint }>(
+      `SELECT b.balance FROM ledger_balances b JOIN ledger_accounts a ON a.id = b.account_id
+       WHERE a.owner = ? AND a.kind = ? AND a.currency = ?${lock}`,
+      [account.owner, account.kind, account.currency],
+    );
+    return rows[0]?.balance ?? 0n;
+  }
+
+  /** Every account of one owner (e.g. a player's cash, bonus and held in each currency). */
+  async balances(owner: string): Promise<AccountBalance[]> {
+    return this.session.query<AccountBalance>(
+      `SELECT a.owner, a.kind, a.currency, b.balance FROM ledger_accounts a
+       JOIN ledger_balances b ON b.account_id = a.id WHERE a.owner = ? ORDER BY a.currency, a.kind`,
+      [owner],
+    );
+  }
+
+  /**
+   * Posts a set of transfers atomically: all or none. Balances are checked on the net effect of
+   * the whole set; an account that may not go negative is refused with INSUFFICIENT_FUNDS
+   * (details: account, balance, required) and nothing of the set is written.
+   * A reused id is refused with DUPLICATE_TRANSFER (it is not an idempotent replay: idempotency
+   * belongs to the caller, who knows what a replay should answer).
+   */
+  async postTransfers(transfers: readonly TransferInput[]): Promise<Transfer[]> {
+    return this.savepoint(() => this.writeTransfers(transfers, null));
+  }
+
+  /** Two-phase step 1: moves `amount` from source to held and records the hold. */
+  async createPending(input: CreatePendingInput): Promise<PendingTransfer> {
+    return this.savepoint(async () => {
+      const held = input.held ?? { owner: input.source.owner, kind: 'held' };
+      await this.writeTransfers(
+        [
+          {
+            id: input.id,
+            debit: input.source,
+            credit: held,
+            amount: input.amount,
+            currency: input.currency,
+            kind: input.kind ?? 'hold',
+            metadata: input.metadata,
+          },
+        ],
+        input.id,
+      );
+      const source = await this.resolveAccount({ ...input.source, currency: input.currency });
+      const heldAccount = await this.resolveAccount({ ...held, currency: input.currency });
+      const destination = input.destination
+        ? await this.resolveAccount({ ...input.destination, currency: input.currency })
+        : null;
+      const at = now();
+      await this.session.exec(
+        `INSERT INTO ledger_pending (id, source_account_id, held_account_id, destination_account_id, currency,
+           amount, posted, voided, posts, state, metadata, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 'pending', ?, ?, ?)`,
+        [
+          input.id,
+          source.id,
+          heldAccount.id,
+          destination?.id ?? null,
+          input.currency,
+          input.amount,
+          input.metadata ? toJson(input.metadata) : null,
+          at,
+          at,
+        ],
+      );
+      return (await this.getPending(input.id)) as PendingTransfer;
+    });
+  }
+
+  /**
+   * Two-phase step 2: moves held → destination. Partial settlement: post with `final: false`
+   * any number of times, then once with `final: true` (the default), which returns whatever is
+   * still held to the source. After the final post or a void, further posts are refused.
+   */
+  async postPending(input: PostPendingInput): Promise<PendingTransfer> {
+    return this.savepoint(async () => {
+      const pending = await this.lockOpenPending(input.id);
+      const amount = input.amount ?? pending.remaining;
+      if (typeof amount !== 'bigint' || amount < 0n) {
+        throw new LedgerError('INVALID_AMOUNT', `post of hold ${input.id}: amount must be a bigint >= 0n`, {
+          id: input.id,
+        });
+      }
+      if (amount > pending.remaining) {
+        throw new LedgerError(
+          'AMOUNT_EXCEEDS_PENDING',
+          `post of ${amount} exceeds the ${pending.remaining} still held by ${input.id}`,
+          { id: input.id, amount, remaining: pending.remaining },
+        );
+      }
+      const destination = input.destination ?? pending.destination;
+      if (!destination) {
+        throw new LedgerError(
+          'INVALID_TRANSFER',
+          `hold ${input.id} has no default destination: pass one to postPending`,
+          { id: input.id },
+        );
+      }
+      const final = input.final ?? true;
+      const rest = final ? pending.remaining - amount : 0n;
+      const posts = pending.posts + 1;
+      const legs: TransferInput[] = [
+        {
+          id: input.transferId ?? `${input.id}:post:${posts}`,
+          debit: pending.held,
+          credit: destination,
+          amount,
+          currency: pending.currency,
+          kind: input.kind ?? 'post',
+          metadata: input.metadata,
+        },
+      ];
+      if (rest > 0n) {
+        legs.push({
+          id: `${input.id}:void`,
+          debit: pending.held,
+          credit: pending.source,
+          amount: rest,
+          currency: pending.currency,
+          kind: 'void',
+        });
+      }
+      await this.writeTransfers(legs, input.id);
+      await this.session.exec(
+        `UPDATE ledger_pending SET posted = ?, voided = ?, posts = ?, state = ?, updated_at = ? WHERE id = ?`,
+        [
+          pending.posted + amount,
+          pending.voided + rest,
+          posts,
+          final ? 'posted' : 'pending',
+          now(),
+          input.id,
+        ],
+      );
+      return (await this.getPending(input.id)) as PendingTransfer;
+    });
+  }
+
+  /** Two-phase step 2': returns everything still held to the source and closes the hold. */
+  async voidPending(input: VoidPendingInput): Promise<PendingTransfer> {
+    return this.savepoint(async () => {
+      const pending = await this.lockOpenPending(input.id);
+      await this.writeTransfers(
+        [
+          {
+            id: input.transferId ?? `${input.id}:void`,
+            debit: pending.held,
+            credit: pending.source,
+            amount: pending.remaining,
+            currency: pending.currency,
+            kind: input.kind ?? 'void',
+            metadata: input.metadata,
+          },
+        ],
+        input.id,
+      );
+      await this.session.exec(
+        `UPDATE ledger_pending SET voided = ?, state = 'voided', updated_at = ? WHERE id = ?`,
+        [pending.voided + pending.remaining, now(), input.id],
+      );
+      return (await this.getPending(input.id)) as PendingTransfer;
+    });
+  }
+
+  /** The hold with this id, or null. */
+  async getPending(id: string): Promise<PendingTransfer | null> {
+    const rows = await this.session.query(
+      `SELECT ${PENDING_COLUMNS} FROM ledger_pending p
+       JOIN ledger_accounts s ON s.id = p.source_account_id
+       JOIN ledger_accounts h ON h.id = p.held_account_id
+       LEFT JOIN ledger_accounts d ON d.id = p.destination_account_id
+       WHERE p.id = ?`,
+      [id],
+    );
+    return rows[0] ? pendingFromRow(rows[0]) : null;
+  }
+
+  /** A transfer by id, or null. */
+  async getTransfer(id: string): Promise<Transfer | null> {
+    const rows = await this.session.query(
+      `SELECT t.id, t.amount, t.currency, t.kind, t.pending_id, t.metadata, t.created_at,
+         d.owner AS debit_owner, d.kind AS debit_kind, c.owner AS credit_owner, c.kind AS credit_kind
+       FROM ledger_transfers t JOIN ledger_accounts d ON d.id = t.debit_account_id
+       JOIN ledger_accounts c ON c.id = t.credit_account_id WHERE t.id = ?`,
+      [id],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    const currency = String(r.currency);
+    return {
+      id: String(r.id),
+      debit: { owner: String(r.debit_owner), kind: String(r.debit_kind), currency },
+      credit: { owner: String(r.credit_owner), kind: String(r.credit_kind), currency },
+      amount: r.amount as bigint,
+      currency,
+      kind: String(r.kind),
+      pendingId: (r.pending_id as string | null) ?? null,
+      metadata: fromJson(r.metadata),
+      createdAt: String(r.created_at),
+    };
+  }
+
+  /**
+   * Adds an event to the outbox in this transaction: it exists exactly when the ledger change
+   * commits. Returns its sequence number (monotonic). A reused event_id → DUPLICATE_EVENT.
+   */
+  async enqueueEvent(event: OutboxEvent): Promise<bigint> {
+    return this.savepoint(async () => {
+      let rows: { seq: bigint }[];
+      try {
+        rows = await this.session.query<{ seq: bigint }>(
+          `INSERT INTO ledger_outbox (event_id, subject, partition_key, payload, headers, created_at)
+           VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`,
+          [
+            event.event_id,
+            event.subject,
+            event.partition_key,
+            event.payload,
+            JSON.stringify(event.headers ?? {}),
+            now(),
+          ],
+        );
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new LedgerError('DUPLICATE_EVENT', `event ${event.event_id} is already in the outbox`, {
+            eventId: event.event_id,
+          });
+        }
+        throw error;
+      }
+      this.enqueuedEvents += 1;
+      return (rows[0] as { seq: bigint }).seq;
+    });
+  }
+
+  private async lockOpenPending(id: string): Promise<PendingTransfer> {
+    const lock = this.dialect === 'postgres' ? ' FOR UPDATE OF p' : '';
+    const rows = await this.session.query(
+      `SELECT ${PENDING_COLUMNS} FROM ledger_pending p
+       JOIN ledger_accounts s ON s.id = p.source_account_id
+       JOIN ledger_accounts h ON h.id = p.held_account_id
+       LEFT JOIN ledger_accounts d ON d.id = p.destination_account_id
+       WHERE p.id = ?${lock}`,
+      [id],
+    );
+    if (!rows[0]) throw new LedgerError('PENDING_NOT_FOUND', `no hold with id ${id}`, { id });
+    const pending = pendingFromRow(rows[0]);
+    if (pending.state === 'posted') {
+      throw new LedgerError('PENDING_ALREADY_POSTED', `hold ${id} was already posted`, { id, pending });
+    }
+    if (pending.state === 'voided') {
+      throw new LedgerError('PENDING_ALREADY_VOIDED', `hold ${id} was already voided`, { id, pending });
+    }
+    return pending;
+  }
+
+  private validate(t: TransferInput): void {
+    if (typeof t.amount !== 'bigint' || t.amount < 0n || t.amount > this.context.maxAmount) {
+      throw new LedgerError(
+        'INVALID_AMOUNT',
+        `transfer ${t.id}: amount must be a bigint between 0n and ${this.context.maxAmount} minor units`,
+        { id: t.id },
+      );
+    }
+    if (!t.id || !t.currency || !t.debit?.owner || !t.debit.kind || !t.credit?.owner || !t.credit.kind) {
+      throw new LedgerError(
+        'INVALID_TRANSFER',
+        `transfer ${t.id}: id, currency, debit and credit are required`,
+        {
+          id: t.id,
+        },
+      );
+    }
+    if (t.debit.owner === t.credit.owner && t.debit.kind === t.credit.kind) {
+      throw new LedgerError('INVALID_TRANSFER', `transfer ${t.id}: debit and credit are the same account`, {
+        id: t.id,
+      });
+    }
+  }
+
+  private async writeTransfers(
+    transfers: readonly TransferInput[],
+    pendingId: string | null,
+  ): Promise<Transfer[]> {
+    if (transfers.length === 0) return [];
+    const ids = new Set<string>();
+    for (const t of transfers) {
+      this.validate(t);
+      if (ids.has(t.id))
+        throw new LedgerError('DUPLICATE_TRANSFER', `transfer id ${t.id} appears twice`, { id: t.id });
+      ids.add(t.id);
+    }
+    const existing = await this.session.query<{ id: string }>(
+      `SELECT id FROM ledger_transfers WHERE id IN (${placeholders(ids.size)})`,
+      [...ids],
+    );
+    if (existing[0]) {
+      throw new LedgerError('DUPLICATE_TRANSFER', `transfer id ${existing[0].id} was already processed`, {
+        id: existing[0].id,
+      });
+    }
+
+    const legs = transfers.map((t) => ({
+      t,
+      debit: { ...t.debit, currency: t.currency },
+      credit: { ...t.credit, currency: t.currency },
+    }));
+    const info = new Map<string, AccountInfo & { ref: CurrencyAccountRef }>();
+    for (const leg of legs) {
+      for (const ref of [leg.debit, leg.credit]) {
+        const label = accountLabel(ref);
+        if (!info.has(label)) info.set(label, { ...(await this.resolveAccount(ref)), ref });
+      }
+    }
+
+    // Net effect per account; locking in id order keeps concurrent transactions from deadlocking.
+    const delta = new Map<bigint, bigint>();
+    for (const { t, debit, credit } of legs) {
+      const d = (info.get(accountLabel(debit)) as AccountInfo).id;
+      const c = (info.get(accountLabel(credit)) as AccountInfo).id;
+      delta.set(d, (delta.get(d) ?? 0n) - t.amount);
+      delta.set(c, (delta.get(c) ?? 0n) + t.amount);
+    }
+    const accountIds = [...delta.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const lock = this.dialect === 'postgres' ? ' FOR UPDATE' : '';
+    const locked = await this.session.query<{ account_id: bigint; balance: bigint }>(
+      `SELECT account_id, balance FROM ledger_balances WHERE account_id IN (${placeholders(accountIds.length)})
+       ORDER BY account_id${lock}`,
+      accountIds,
+    );
+    const current = new Map(locked.map((r) => [r.account_id, r.balance]));
+    const next = new Map<bigint, bigint>();
+    for (const a of info.values()) {
+      const before = current.get(a.id) ?? 0n;
+      const after = before + (delta.get(a.id) ?? 0n);
+      if (after < 0n && !a.mayGoNegative) {
+        throw new LedgerError(
+          'INSUFFICIENT_FUNDS',
+          `${accountLabel(a.ref)} holds ${before} minor units; the transfer set needs ${before - after}`,
+          { account: a.ref, balance: before, required: before - after },
+        );
+      }
+      if (after > this.context.maxAmount || after < -this.context.maxAmount) {
+        throw new LedgerError(
+          'INVALID_AMOUNT',
+          `${accountLabel(a.ref)} would overflow the store's integer range`,
+          {
+            account: a.ref,
+          },
+        );
+      }
+      if (after !== before) next.set(a.id, after);
+    }
+
+    const at = now();
+    const written: Transfer[] = [];
+    const transferValues: SqlValue[] = [];
+    const entryValues: SqlValue[] = [];
+    for (const { t, debit, credit } of legs) {
+      const d = info.get(accountLabel(debit)) as AccountInfo;
+      const c = info.get(accountLabel(credit)) as AccountInfo;
+      const metadata = t.metadata ? toJson(t.metadata) : null;
+      const kind = t.kind ?? 'transfer';
+      transferValues.push(t.id, d.id, c.id, t.amount, t.currency, kind, pendingId, metadata, at);
+      entryValues.push(t.id, d.id, -t.amount, t.currency, at, t.id, c.id, t.amount, t.currency, at);
+      written.push({
+        id: t.id,
+        debit,
+        credit,
+        amount: t.amount,
+        currency: t.currency,
+        kind,
+        pendingId,
+        metadata: t.metadata ?? null,
+        createdAt: at,
+      });
+    }
+    try {
+      await this.session.exec(
+        `INSERT INTO ledger_transfers (id, debit_account_id, credit_account_id, amount, currency, kind, pending_id, metadata, created_at)
+         VALUES ${legs.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        transferValues,
+      );
+    } catch (error) {
+      // A concurrent transaction committed the same id between our check and our insert.
+      if (isUniqueViolation(error)) {
+        throw new LedgerError('DUPLICATE_TRANSFER', `a transfer id of this set was already processed`, {
+          ids: [...ids],
+        });
+      }
+      throw error;
+    }
+    await this.session.exec(
+      `INSERT INTO ledger_entries (transfer_id, account_id, amount, currency, created_at)
+       VALUES ${legs.map(() => '(?, ?, ?, ?, ?), (?, ?, ?, ?, ?)').join(', ')}`,
+      entryValues,
+    );
+    for (const [accountId, balance] of next) {
+      await this.session.exec(`UPDATE ledger_balances SET balance = ? WHERE account_id = ?`, [
+        balance,
+        accountId,
+      ]);
+    }
+    return written;
+  }
+
+  private async resolveAccount(ref: CurrencyAccountRef, mayGoNegative?: boolean): Promise<AccountInfo> {
+    const label = accountLabel(ref);
+    const known = this.context.accounts.get(label) ?? this.createdAccounts.get(label);
+    if (known) return known;
+    const flag = mayGoNegative ?? this.context.mayGoNegative(ref);
+    await this.session.exec(
+      `INSERT INTO ledger_accounts (owner, kind, currency, may_go_negative, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (owner, kind, currency) DO NOTHING`,
+      [ref.owner, ref.kind, ref.currency, this.dialect === 'postgres' ? flag : flag ? 1 : 0, now()],
+    );
+    const rows = await this.session.query<{ id: bigint; may_go_negative: unknown }>(
+      `SELECT id, may_go_negative FROM ledger_accounts WHERE owner = ? AND kind = ? AND currency = ?`,
+      [ref.owner, ref.kind, ref.currency],
+    );
+    const row = rows[0] as { id: bigint; may_go_negative: unknown };
+    await this.session.exec(
+      `INSERT INTO ledger_balances (account_id, balance) VALUES (?, 0) ON CONFLICT (account_id) DO NOTHING`,
+      [row.id],
+    );
+    const account = { id: row.id, mayGoNegative: row.may_go_negative === true || row.may_go_negative === 1n };
+    this.createdAccounts.set(label, account);
+    return account;
+  }
+}
+
+function refFrom(row: Row, prefix: string, currency: string): CurrencyAccountRef {
+  return { owner: String(row[`${prefix}_owner`]), kind: String(row[`${prefix}_kind`]), currency };
+}
+
+function pendingFromRow(row: Row): PendingTransfer {
+  const currency = String(row.currency);
+  const amount = row.amount as bigint;
+  const posted = row.posted as bigint;
+  const voided = row.voided as bigint;
+  return {
+    id: String(row.id),
+    state: row.state as PendingTransfer['state'],
+    source: refFrom(row, 'source', currency),
+    held: refFrom(row, 'held', currency),
+    destination: row.destination_owner == null ? null : refFrom(row, 'destination', currency),
+    currency,
+    amount,
+    posted,
+    voided,
+    remaining: amount - posted - voided,
+    posts: Number(row.posts),
+    metadata: fromJson(row.metadata),
+    createdAt: String(row.created_at),
+    updatedAt: String(row.updated_at),
+  };
+}
+
+export function translateDbError(error: unknown): unknown {
+  if (error instanceof LedgerError) return error;
+  const message = (error as { message?: string }).message ?? '';
+  if (message.includes('APPEND_ONLY')) {
+    return new LedgerError(
+      'APPEND_ONLY',
+      'ledger entries and transfers are append-only: post a correcting transfer',
+      {
+        cause: message,
+      },
+    );
+  }
+  return error;
+}
+
+export type { AccountRef };
