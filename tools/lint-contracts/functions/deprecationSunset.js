@@ -34,7 +34,7 @@ export default function deprecationSunset(pathItem, _options, context) {
       });
     } else if (!isSunsetDate(operation['x-sunset'])) {
       results.push({
-        message: `${where} has \`x-sunset: ${String(operation['x-sunset'])}\`, which is not an RFC 3339 date/date-time nor an HTTP-date (\`Sat, 31 Dec 2026 00:00:00 GMT\`).`,
+        message: `${where} has \`x-sunset: ${String(operation['x-sunset'])}\`, which is not a date: use an RFC 3339 date or date-time (\`'2026-12-31'\`) or an HTTP-date (\`'Thu, 31 Dec 2026 00:00:00 GMT'\`).`,
         path: [...operationPath, 'x-sunset'],
       });
     }
