@@ -35,6 +35,7 @@ export function compareOpenApi(base: LoadedDocument, head: LoadedDocument, optio
       }
       compareOperation(cmp, op, path, headPath ?? path, bItem, hItem, bOp, hOp);
     }
+    if (hItem && !cmp.options.flattenParams) comparePathParameters(cmp, path, bItem, hItem);
   }
   for (const path of Object.keys(obj(hPaths) ?? {})) {
     const hItem = cmp.child('head', hPaths, path);
@@ -119,7 +120,8 @@ function paramsOf(cmp: Comparison, side: 'base' | 'head', item: Node | undefined
     });
   };
   const own = collect(opNode, false);
-  const inherited = collect(item, true).filter((p) => !own.some((o) => o.in === p.in && o.name === p.name));
+  // Unflattened (oasdiff's default), path-level parameters are judged once per path, not per operation.
+  const inherited = (cmp.options.flattenParams ? collect(item, true) : []).filter((p) => !own.some((o) => o.in === p.in && o.name === p.name));
   const all = [...own, ...inherited];
   // Path parameters are matched by their position in the template, so a rename is not a removal.
   const order = [...path.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]);
@@ -152,7 +154,7 @@ function compareParameters(cmp: Comparison, op: string, bPath: string, hPath: st
     judgeDeprecation(cmp, 'request-parameter', bs, hs, where, subject);
     const bSchema = paramSchema(cmp, 'base', bp.node);
     const hSchema = paramSchema(cmp, 'head', hp.node);
-    compareSchema(cmp, bSchema, hSchema, { dir: 'request', kind: bp.in === 'header' && false ? 'header' : 'parameter', prop: [], op, where: `${bp.in} parameter \`${realName(bp)}\`` });
+    compareSchema(cmp, bSchema, hSchema, { dir: 'request', kind: 'parameter', paramIn: bp.in, prop: [], op, where: `${bp.in} parameter \`${realName(bp)}\`` });
   }
   for (const hp of hList) {
     if (bKeys.has(paramKey(hp))) continue;
@@ -162,6 +164,21 @@ function compareParameters(cmp: Comparison, op: string, bPath: string, hPath: st
     if (hp.in === 'path') cmp.emit('new-request-path-parameter', subject, 'added as a path parameter', where);
     else if (hs.required === true) cmp.emit('new-required-request-parameter', subject, 'added as required; existing clients do not send it', where);
     else cmp.emit('new-optional-request-parameter', subject, 'added as optional', where);
+  }
+}
+
+/** Parameters added at path level reach every operation of the path at once. */
+function comparePathParameters(cmp: Comparison, path: string, bItem: Node | undefined, hItem: Node): void {
+  const list = (side: 'base' | 'head', item: Node | undefined) => {
+    const params = cmp.child(side, item, 'parameters');
+    return Array.isArray(params?.v) ? (params.v as unknown[]).map((_, i) => cmp.child(side, params, i)).filter((n): n is Node => !!obj(n)) : [];
+  };
+  const bKeys = new Set(list('base', bItem).map((n) => `${obj(n)?.in}:${obj(n)?.name}`));
+  for (const hp of list('head', hItem)) {
+    const p = obj(hp) ?? {};
+    if (p.in === 'path' || bKeys.has(`${p.in}:${p.name}`)) continue;
+    const required = p.required === true;
+    cmp.emit(required ? 'new-required-request-default-parameter-to-existing-path' : 'new-optional-request-default-parameter-to-existing-path', `${path} ${String(p.in)} parameter \`${String(p.name)}\``, `added to every operation of the path as ${required ? 'required' : 'optional'}`, { op: path, base: bItem, head: hp });
   }
 }
 

@@ -44,7 +44,7 @@ export class Comparison {
       now: options.now ?? new Date(),
       minSunsetDays: options.minSunsetDays ?? {},
       stabilityLevel: options.stabilityLevel ?? 'beta',
-      flattenParams: options.flattenParams ?? false,
+      flattenParams: options.flattenParams ?? true,
       sunsetPolicy: options.sunsetPolicy ?? 'strict',
     };
   }

@@ -65,7 +65,7 @@ export function judgeDeprecation(cmp: Comparison, prefix: string, bs: Json, hs: 
   const stability = stabilityOf(hs);
   const days = minDays(cmp, stability);
   if (sunset === undefined) {
-    if (days > 0 || prefix === 'api' || cmp.options.sunsetPolicy === 'strict') {
+    if (days > 0 || cmp.options.sunsetPolicy === 'strict') {
       cmp.emitIfKnown(ids.sunsetMissing, subject, 'deprecated without an x-sunset date; add `x-sunset: YYYY-MM-DD`', where) ||
         cmp.emit(ids.deprecated, subject, 'deprecated', where);
     } else cmp.emit(ids.deprecated, subject, 'deprecated', where);
@@ -98,9 +98,9 @@ function deprecationIds(prefix: string) {
     return {
       reactivated: 'request-parameter-reactivated',
       deprecated: 'request-parameter-deprecated',
-      withSunset: 'request-parameter-deprecated-with-sunset',
+      withSunset: 'request-parameter-deprecated',
       sunsetMissing: 'request-parameter-deprecated-sunset-missing',
-      sunsetInvalid: 'request-parameter-deprecated-sunset-invalid',
+      sunsetInvalid: 'request-parameter-sunset-parse',
       tooSmall: 'request-parameter-sunset-date-too-small',
     };
   }
@@ -118,7 +118,7 @@ function deprecationIds(prefix: string) {
 function judgeSunsetChange(cmp: Comparison, prefix: string, bs: Json, hs: Json, where: Where, subject: string): void {
   const ids =
     prefix === 'api'
-      ? { deleted: 'sunset-deleted', earlier: 'api-sunset-date-changed-too-small', parse: 'api-deprecated-sunset-parse' }
+      ? { deleted: 'sunset-deleted', earlier: 'api-sunset-date-changed-too-small', parse: 'api-path-sunset-parse' }
       : prefix === 'request-parameter'
         ? { deleted: 'request-parameter-sunset-deleted', earlier: 'request-parameter-sunset-date-changed-too-small', parse: 'request-parameter-sunset-parse' }
         : undefined;
@@ -144,11 +144,10 @@ function judgeSunsetChange(cmp: Comparison, prefix: string, bs: Json, hs: Json, 
 }
 
 /** Stability may only rise; an unknown level is reported as unreadable. */
-export function judgeStability(cmp: Comparison, prefix: string, bs: Json, hs: Json, where: Where, subject: string): void {
+export function judgeStability(cmp: Comparison, prefix: string, bs: Json, hs: Json, where: Where, subject: string, invalidId = prefix === 'api' ? 'api-invalid-stability-level' : undefined): void {
   const before = stabilityOf(bs);
   const after = stabilityOf(hs);
   if (before === after) return;
-  const invalidId = prefix === 'api' ? 'api-invalid-stability-level' : undefined;
   if (before === 'invalid' || after === 'invalid') {
     if (invalidId) cmp.emit(invalidId, subject, `x-stability-level ${String((after === 'invalid' ? hs : bs)['x-stability-level'])} is not one of draft, alpha, beta, stable`, where);
     return;
@@ -156,7 +155,8 @@ export function judgeStability(cmp: Comparison, prefix: string, bs: Json, hs: Js
   const rank = (s: Stability | '') => (s === '' ? -1 : STABILITY_ORDER.indexOf(s));
   if (before !== '' && (after === '' || rank(after) < rank(before))) {
     cmp.emitIfKnown(`${prefix}-stability-decreased`, subject, `stability lowered from ${before} to ${after || 'unspecified'}`, where);
-  } else if (after !== '' && rank(after) > rank(before)) {
+  } else if (after !== '' && rank(after) > rank(before) && rank(before) >= STABILITY_ORDER.indexOf(cmp.options.stabilityLevel)) {
+    // Leaving draft/alpha is not news to clients that were never promised anything.
     cmp.emitIfKnown(`${prefix}-stability-increased`, subject, `stability raised from ${before || 'unspecified'} to ${after}`, where);
   }
 }

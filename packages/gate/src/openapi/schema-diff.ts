@@ -19,6 +19,8 @@ export interface SchemaSite {
   /** The property is readOnly/writeOnly (inherited to its children). */
   readOnly?: boolean;
   writeOnly?: boolean;
+  /** For parameters: where it travels (`header` properties have their own ids). */
+  paramIn?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -28,8 +30,9 @@ export function compareSchema(cmp: Comparison, b: Node | undefined, h: Node | un
 }
 
 function prefixOf(site: SchemaSite): string {
-  const nested = site.prop.length > 0;
-  if (site.kind === 'parameter') return nested ? 'request-parameter-property' : 'request-parameter';
+  // Array items of a parameter are still the parameter to a client: `?ids=1&ids=2`.
+  const nested = site.prop.some((p) => p !== 'items' || site.kind !== 'parameter');
+  if (site.kind === 'parameter') return !nested ? 'request-parameter' : site.paramIn === 'header' ? 'request-header-property' : 'request-parameter-property';
   if (site.kind === 'header') return site.dir === 'response' ? 'response-header' : nested ? 'request-header-property' : 'request-parameter';
   return `${site.dir}-${nested ? 'property' : 'body'}`;
 }
@@ -66,7 +69,7 @@ function compare(cmp: Comparison, b: Node | undefined, h: Node | undefined, site
     const hs = obj(hn.node) ?? {};
     if (site.prop.length > 0) {
       judgeDeprecation(cmp, `${site.dir}-property`, bs, hs, { op: site.op, base: bn.node, head: hn.node }, subjectOf(site));
-      judgeStability(cmp, `${site.dir}-property`, bs, hs, { op: site.op, base: bn.node, head: hn.node }, subjectOf(site));
+      judgeStability(cmp, `${site.dir}-property`, bs, hs, { op: site.op, base: bn.node, head: hn.node }, subjectOf(site), 'api-invalid-stability-level');
     }
     compareNullability(cmp, bn, hn, site);
     compareTypes(cmp, bs, hs, site, bn.node, hn.node, bn.nullable || hn.nullable);
@@ -80,6 +83,16 @@ function compare(cmp: Comparison, b: Node | undefined, h: Node | undefined, site
     const sub = (k: string, seg: string) =>
       compare(cmp, cmp.child('base', bn.node, k), cmp.child('head', hn.node, k), { ...site, prop: [...site.prop, seg] }, stack);
     sub('items', 'items');
+    for (const k of ['not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema']) {
+      if (obj(cmp.child('base', bn.node, k)) && obj(cmp.child('head', hn.node, k))) sub(k, k);
+    }
+    const bPrefix = cmp.child('base', bn.node, 'prefixItems');
+    const hPrefix = cmp.child('head', hn.node, 'prefixItems');
+    if (Array.isArray(bPrefix?.v) && Array.isArray(hPrefix?.v)) {
+      for (let i = 0; i < Math.min(bPrefix.v.length, hPrefix.v.length); i++) {
+        compare(cmp, cmp.child('base', bPrefix, i), cmp.child('head', hPrefix, i), { ...site, prop: [...site.prop, `prefixItems/${i}`] }, stack);
+      }
+    }
     if (obj(cmp.child('base', bn.node, 'additionalProperties')) && obj(cmp.child('head', hn.node, 'additionalProperties'))) {
       sub('additionalProperties', 'additionalProperties');
     }
@@ -117,7 +130,21 @@ function compareNullability(cmp: Comparison, b: Unwrapped, h: Unwrapped, site: S
   raise(cmp, site, h.nullable ? 'became-nullable' : 'became-not-nullable', h.nullable ? 'became nullable' : 'became not nullable', b.node, h.node);
 }
 
+/** `oneOf: [{type: string}, {type: integer}]` is a list of types written long-hand. */
+function typeUnion(s: Json): string[] | undefined {
+  if (s.type !== undefined) return undefined;
+  for (const comb of ['oneOf', 'anyOf'] as const) {
+    const list = s[comb];
+    if (!Array.isArray(list) || list.length < 2) continue;
+    const types = list.map((m) => (m && typeof m === 'object' && Object.keys(m).length === 1 && typeof (m as Json).type === 'string' ? String((m as Json).type) : undefined));
+    if (types.every((t) => t !== undefined)) return types as string[];
+  }
+  return undefined;
+}
+
 function typesOf(s: Json): string[] {
+  const union = typeUnion(s);
+  if (union) return union.filter((x) => x !== 'null').sort();
   const t = s.type;
   const list = Array.isArray(t) ? t.map(String) : typeof t === 'string' ? [t] : [];
   return list.filter((x) => x !== 'null').sort();
@@ -131,16 +158,19 @@ function compareTypes(cmp: Comparison, bs: Json, hs: Json, site: SchemaSite, b: 
     if (bt.length > 1 || ht.length > 1) {
       const added = ht.filter((t) => !bt.includes(t));
       const removed = bt.filter((t) => !ht.includes(t));
-      if (added.length > 0) raise(cmp, site, 'list-of-types-widened', `types ${added.join(', ')} added`, b, h);
-      if (removed.length > 0) raise(cmp, site, 'list-of-types-narrowed', `types ${removed.join(', ')} removed`, b, h);
+      if (added.length > 0 && removed.length > 0) raise(cmp, site, 'type-changed', `type changed from ${bt.join('|')} to ${ht.join('|')}`, b, h);
+      else if (added.length > 0) raise(cmp, site, 'list-of-types-widened', `types ${added.join(', ')} added`, b, h);
+      else if (removed.length > 0) raise(cmp, site, 'list-of-types-narrowed', `types ${removed.join(', ')} removed`, b, h);
       return;
     }
     if (bt.length === 0 || ht.length === 0) return;
     const from = bt[0] ?? '';
     const to = ht[0] ?? '';
     const detail = `type changed from ${from} to ${to}`;
-    if (from === 'integer' && to === 'number') raise(cmp, site, 'type-generalized', `type widened from ${from} to ${to}`, b, h);
-    else if (from === 'number' && to === 'integer') raise(cmp, site, 'type-specialized', `type narrowed from ${from} to ${to}`, b, h) || undefined;
+    // Query, path and header values are strings on the wire, so a parameter turning into a string widens it.
+    const loose = site.kind === 'parameter' && !site.prop.some((p) => p !== 'items');
+    if ((from === 'integer' && to === 'number') || (loose && to === 'string')) raise(cmp, site, 'type-generalized', `type widened from ${from} to ${to}`, b, h);
+    else if ((from === 'number' && to === 'integer') || (site.kind === 'parameter' && !loose && from === 'string')) raise(cmp, site, 'type-specialized', `type narrowed from ${from} to ${to}`, b, h);
     else raise(cmp, site, 'type-changed', detail, b, h);
     return;
   }
@@ -231,8 +261,8 @@ function compareValues(cmp: Comparison, bs: Json, hs: Json, site: SchemaSite, b:
     else if (hv === undefined) raise(cmp, site, `${name}-removed`, `${key} ${show(bv)} removed`, b, h);
     else if (JSON.stringify(bv) !== JSON.stringify(hv)) raise(cmp, site, `${name}-changed`, `${key} changed from ${show(bv)} to ${show(hv)}`, b, h);
   }
-  const bp = typeof bs.pattern === 'string' ? bs.pattern : undefined;
-  const hp = typeof hs.pattern === 'string' ? hs.pattern : undefined;
+  const bp = typeof bs.pattern === 'string' && bs.pattern !== '' ? bs.pattern : undefined;
+  const hp = typeof hs.pattern === 'string' && hs.pattern !== '' ? hs.pattern : undefined;
   if (bp !== hp) {
     if (bp === undefined) raise(cmp, site, 'pattern-added', `pattern ${hp} added`, b, h);
     else if (hp === undefined) raise(cmp, site, 'pattern-removed', `pattern ${bp} removed`, b, h);
@@ -318,8 +348,9 @@ function isAnnotationOnly(s: Json | undefined): boolean {
 function compareCombinator(cmp: Comparison, comb: 'allOf' | 'anyOf' | 'oneOf', b: Node, h: Node, site: SchemaSite, stack: Set<string>): void {
   const bl = cmp.child('base', b, comb);
   const hl = cmp.child('head', h, comb);
-  const bItems = Array.isArray(bl?.v) ? (bl.v as unknown[]) : [];
-  const hItems = Array.isArray(hl?.v) ? (hl.v as unknown[]) : [];
+  // A long-hand list of types is judged as types, not as subschemas.
+  const bItems = Array.isArray(bl?.v) && !typeUnion(obj(b) ?? {}) ? (bl.v as unknown[]) : [];
+  const hItems = Array.isArray(hl?.v) && !typeUnion(obj(h) ?? {}) ? (hl.v as unknown[]) : [];
   if (bItems.length === 0 && hItems.length === 0) return;
   const name = comb === 'allOf' ? 'all-of' : comb === 'anyOf' ? 'any-of' : 'one-of';
   const label = (raw: unknown, i: number) => refOf(raw) ?? (obj({ v: raw } as Node)?.title as string | undefined) ?? `#${i + 1}`;
