@@ -18,7 +18,7 @@ function anyMediaHasExample(content) {
  * and the certification scenarios replay the examples, so an operation missing any of them breaks a
  * downstream tool rather than just looking untidy.
  */
-export default function operationComplete(pathItem, _options, context) {
+export default function operationComplete(pathItem, options, context) {
   if (!isPlainObject(pathItem)) return [];
   const results = [];
   for (const method of HTTP_METHODS) {
@@ -45,9 +45,17 @@ export default function operationComplete(pathItem, _options, context) {
         path: [...operationPath, 'requestBody'],
       });
     }
-    const responses = isPlainObject(operation.responses) ? Object.values(operation.responses) : [];
-    const withBody = responses.filter((r) => isPlainObject(r) && isPlainObject(r.content));
-    if (withBody.length > 0 && !withBody.some((r) => anyMediaHasExample(r.content))) {
+    const responses = isPlainObject(operation.responses) ? Object.entries(operation.responses) : [];
+    const withBody = responses.filter(([, r]) => isPlainObject(r) && isPlainObject(r.content));
+    if (options?.everyResponse === true) {
+      for (const [status, response] of withBody) {
+        if (anyMediaHasExample(response.content)) continue;
+        results.push({
+          message: `${where} → ${status} has no example: add \`example\` or \`examples\` under its \`content.<media type>\` (Prism serves it when a test asks for that status).`,
+          path: [...operationPath, 'responses', status],
+        });
+      }
+    } else if (withBody.length > 0 && !withBody.some(([, r]) => anyMediaHasExample(r.content))) {
       results.push({
         message: `${where} has no response example: add \`example\` or \`examples\` under \`responses.<status>.content.<media type>\` (Prism serves it as the mock answer).`,
         path: [...operationPath, 'responses'],
