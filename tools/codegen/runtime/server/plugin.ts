@@ -1,0 +1,348 @@
+import { randomUUID } from 'node:crypto';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+
+// ajv-formats is CommonJS: under NodeNext its default import is `module.exports`, which carries `.default`.
+const addFormats = addFormatsModule.default;
+
+export interface RouteSpec {
+  operationId: string;
+  method: string;
+  /** OpenAPI template, e.g. `/v1/sessions/{session_id}`. */
+  path: string;
+  bodyType?: string;
+  bodyRequired: boolean;
+  schema: {
+    params?: object;
+    querystring?: object;
+    headers?: object;
+    body?: object;
+  };
+  /** Keyed by the contract's status (`200`, `4XX`, `default`); `schema` is absent for bodiless responses. */
+  responses: Record<string, { contentType?: string; schema?: object }>;
+}
+
+export interface ContractDescription {
+  routes: readonly RouteSpec[];
+  /** Every component schema, under one `$id`, so route schemas can `$ref` into it. */
+  contractSchema: { $id: string } & Record<string, unknown>;
+  errorCatalogue: Readonly<Record<string, { readonly status: number; readonly retryable: boolean }>>;
+  /** Formats the contract uses that ajv-formats does not know (OpenAPI's `int32`, `double`, …): accepted as annotations. */
+  annotationFormats: readonly string[];
+}
+
+export interface HandlerContext {
+  operationId: string;
+  /** From `X-Trace-Id`, or created; echoed on the response and to be put in every error body. */
+  traceId: string;
+  request: FastifyRequest;
+  reply: FastifyReply;
+}
+
+export interface HandlerResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type RouteHandler = (
+  request: unknown,
+  context: HandlerContext,
+) => Promise<HandlerResult> | HandlerResult;
+
+export interface ContractPluginOptions {
+  /**
+   * Check every handler result against the documented statuses and response schemas and answer
+   * `500 INTERNAL_ERROR` when it violates them. Turn it on in tests (and wherever the cost is acceptable).
+   */
+  validateResponses?: boolean;
+  /** Called with every response-schema violation (default: logged at error level). */
+  onResponseViolation?: (violation: ResponseViolation) => void;
+  /** Serialize responses with fast-json-stringify from the response schemas (default true). */
+  serializeResponses?: boolean;
+  /** Register the 404/405 handler for this plugin's prefix (default true). */
+  handleNotFound?: boolean;
+}
+
+export interface ResponseViolation {
+  operationId: string;
+  status: number;
+  traceId: string;
+  errors: Array<{ path: string; message: string }>;
+}
+
+/** Thrown (and answered 500) when a handler's answer is not what the contract documents. */
+export class ResponseSchemaViolationError extends Error {
+  readonly code = 'RESPONSE_SCHEMA_VIOLATION';
+  constructor(readonly violation: ResponseViolation) {
+    super(
+      `${violation.operationId} answered ${violation.status} with a body the contract does not allow: ${violation.errors
+        .map((e) => `${e.path || '/'} ${e.message}`)
+        .join('; ')}`,
+    );
+    this.name = 'ResponseSchemaViolationError';
+  }
+}
+
+const traceIds = new WeakMap<FastifyRequest, string>();
+
+function traceIdOf(request: FastifyRequest): string {
+  let traceId = traceIds.get(request);
+  if (!traceId) {
+    const header = request.headers['x-trace-id'];
+    traceId = typeof header === 'string' && header.length > 0 && header.length <= 128 ? header : randomUUID();
+    traceIds.set(request, traceId);
+  }
+  return traceId;
+}
+
+const DEFAULT_STATUS: Record<string, { status: number; retryable: boolean }> = {
+  VALIDATION_FAILED: { status: 400, retryable: false },
+  NOT_FOUND: { status: 404, retryable: false },
+  METHOD_NOT_ALLOWED: { status: 405, retryable: false },
+  PAYLOAD_TOO_LARGE: { status: 413, retryable: false },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
+  INTERNAL_ERROR: { status: 500, retryable: true },
+};
+
+function ajvErrors(errors: ErrorObject[] | null | undefined, where?: string) {
+  return (errors ?? []).map((e) => ({
+    ...(where ? { in: where } : {}),
+    path: e.instancePath,
+    keyword: e.keyword,
+    message: e.message ?? 'is invalid',
+    ...(e.keyword === 'additionalProperties'
+      ? { property: (e.params as { additionalProperty?: string }).additionalProperty }
+      : {}),
+  }));
+}
+
+function templateMatcher(path: string): RegExp {
+  const escaped = path
+    .split(/\{[^}]+\}/)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^/]+');
+  return new RegExp(`^${escaped}/?$`);
+}
+
+function statusMatches(documented: Record<string, unknown>, status: number): string | undefined {
+  if (String(status) in documented) return String(status);
+  const range = `${String(status).charAt(0)}XX`;
+  if (range in documented) return range;
+  return 'default' in documented ? 'default' : undefined;
+}
+
+function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/**
+ * Registers every operation of a contract on a Fastify instance: ajv validation before the handler,
+ * serialization from the response schemas, and the contract's error body for every failure Fastify
+ * would otherwise answer in its own shape (404, 405, 413, 415, malformed JSON).
+ */
+export async function registerContract(
+  fastify: FastifyInstance,
+  handlers: Record<string, RouteHandler>,
+  options: ContractPluginOptions,
+  contract: ContractDescription,
+): Promise<void> {
+  const catalogue = { ...DEFAULT_STATUS, ...contract.errorCatalogue };
+  const problem = (code: string, message: string, traceId: string, details?: Record<string, unknown>) => ({
+    code,
+    message,
+    retryable: catalogue[code]?.retryable ?? false,
+    trace_id: traceId,
+    ...(details ? { details } : {}),
+  });
+  const send = (reply: FastifyReply, code: string, message: string, details?: Record<string, unknown>) => {
+    const traceId = traceIdOf(reply.request);
+    reply.header('x-trace-id', traceId);
+    return reply.code(catalogue[code]?.status ?? 500).send(problem(code, message, traceId, details));
+  };
+
+  // Coercion only where the wire is text (path, query, headers); a JSON body must already have the right types.
+  const makeAjv = (coerce: boolean) => {
+    const ajv = new Ajv2020({
+      strict: false,
+      allErrors: true,
+      coerceTypes: coerce ? 'array' : false,
+      useDefaults: true,
+    });
+    addFormats(ajv);
+    for (const format of contract.annotationFormats) ajv.addFormat(format, true);
+    ajv.addSchema(contract.contractSchema);
+    return ajv;
+  };
+  const bodyAjv = makeAjv(false);
+  const textAjv = makeAjv(true);
+  const responseAjv = makeAjv(false);
+
+  fastify.addSchema(contract.contractSchema);
+  fastify.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? bodyAjv : textAjv).compile(schema),
+  );
+  if (contract.routes.some((r) => r.bodyType === 'application/x-www-form-urlencoded')) {
+    fastify.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string' },
+      (_req, body, done) => {
+        const parsed: Record<string, string | string[]> = {};
+        for (const [key, value] of new URLSearchParams(String(body))) {
+          const existing = parsed[key];
+          parsed[key] =
+            existing === undefined
+              ? value
+              : Array.isArray(existing)
+                ? [...existing, value]
+                : [existing, value];
+        }
+        done(null, parsed);
+      },
+    );
+  }
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header('x-trace-id', traceIdOf(request));
+  });
+
+  fastify.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) {
+      return send(
+        reply,
+        'VALIDATION_FAILED',
+        `request ${error.validationContext ?? 'input'} does not match the contract`,
+        {
+          errors: error.validation.map((e) => ({
+            in: error.validationContext,
+            path: e.instancePath,
+            keyword: e.keyword,
+            message: e.message ?? 'is invalid',
+          })),
+        },
+      );
+    }
+    switch (error.code) {
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return send(
+          reply,
+          'UNSUPPORTED_MEDIA_TYPE',
+          `content type "${request.headers['content-type'] ?? ''}" is not accepted`,
+        );
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return send(reply, 'PAYLOAD_TOO_LARGE', 'request body is larger than the server accepts');
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return send(reply, 'VALIDATION_FAILED', `request body is not valid JSON: ${error.message}`, {
+          errors: [],
+        });
+    }
+    if (error instanceof SyntaxError || error.statusCode === 400) {
+      return send(reply, 'VALIDATION_FAILED', `request body is not valid JSON: ${error.message}`, {
+        errors: [],
+      });
+    }
+    if (error instanceof ResponseSchemaViolationError) {
+      return send(reply, 'INTERNAL_ERROR', error.message, { response_errors: error.violation.errors });
+    }
+    request.log.error({ err: error }, 'handler failed');
+    return send(reply, 'INTERNAL_ERROR', 'internal error; quote the trace id when reporting it');
+  });
+
+  const matchers = contract.routes.map((route) => ({ route, matcher: templateMatcher(route.path) }));
+  if (options.handleNotFound !== false) {
+    fastify.setNotFoundHandler((request, reply) => {
+      const url = request.url.split('?')[0]!;
+      const prefix = fastify.prefix ?? '';
+      const path = prefix && url.startsWith(prefix) ? url.slice(prefix.length) || '/' : url;
+      const allowed = [
+        ...new Set(matchers.filter((m) => m.matcher.test(path)).map((m) => m.route.method.toUpperCase())),
+      ];
+      if (allowed.length > 0) {
+        if (allowed.includes('GET') && !allowed.includes('HEAD')) allowed.push('HEAD');
+        reply.header('allow', allowed.sort().join(', '));
+        return send(
+          reply,
+          'METHOD_NOT_ALLOWED',
+          `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}`,
+        );
+      }
+      return send(reply, 'NOT_FOUND', `no operation at ${request.method} ${path}`);
+    });
+  }
+
+  for (const route of contract.routes) {
+    const handler = handlers[route.operationId];
+    if (typeof handler !== 'function') {
+      throw new Error(
+        `MISSING_HANDLER: no handler for operation ${route.operationId}; implement it in the handlers object`,
+      );
+    }
+    const responseValidators = new Map<string, ValidateFunction>();
+    if (options.validateResponses) {
+      for (const [status, response] of Object.entries(route.responses)) {
+        if (response.schema) responseValidators.set(status, responseAjv.compile(response.schema));
+      }
+    }
+    const response: Record<string, object> = {};
+    if (options.serializeResponses !== false) {
+      for (const [status, documented] of Object.entries(route.responses)) {
+        if (documented.schema && /json/.test(documented.contentType ?? '')) {
+          response[status.replace(/XX$/i, 'xx')] = documented.schema;
+        }
+      }
+    }
+    fastify.route({
+      method: route.method.toUpperCase() as HTTPMethods,
+      url: route.path.replace(/\{([^}]+)\}/g, ':$1'),
+      schema: { ...route.schema, response },
+      preValidation: async (request, reply) => {
+        if (!route.bodyType) return;
+        const present = request.body !== undefined && request.headers['content-length'] !== '0';
+        if (present && mediaType(request.headers['content-type']) !== route.bodyType) {
+          return send(
+            reply,
+            'UNSUPPORTED_MEDIA_TYPE',
+            `send ${route.bodyType}, not "${request.headers['content-type'] ?? ''}"`,
+          );
+        }
+        if (!present && route.bodyRequired) {
+          return send(reply, 'VALIDATION_FAILED', 'request body is required', {
+            errors: [{ in: 'body', path: '', message: 'is required' }],
+          });
+        }
+      },
+      handler: async (request, reply) => {
+        const traceId = traceIdOf(request);
+        const result = await handler(
+          { params: request.params, query: request.query, headers: request.headers, body: request.body },
+          { operationId: route.operationId, traceId, request, reply },
+        );
+        const documented = statusMatches(route.responses, result.status);
+        if (options.validateResponses) {
+          const errors = documented
+            ? ajvErrors(
+                responseValidators.get(documented)?.(result.body) === false
+                  ? responseValidators.get(documented)!.errors
+                  : [],
+              )
+            : [{ path: '', keyword: 'status', message: `status ${result.status} is not documented` }];
+          if (errors.length > 0) {
+            const violation = { operationId: route.operationId, status: result.status, traceId, errors };
+            if (options.onResponseViolation) options.onResponseViolation(violation);
+            else request.log.error({ violation }, 'response violates the contract');
+            throw new ResponseSchemaViolationError(violation);
+          }
+        }
+        reply.code(result.status);
+        if (result.headers) reply.headers(result.headers);
+        if (result.body === undefined) return reply.send();
+        const contentType = documented ? route.responses[documented]?.contentType : undefined;
+        if (contentType) reply.type(contentType);
+        return reply.send(result.body);
+      },
+    });
+  }
+}
