@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { formatLintResult, lintContracts } from './index.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const files = process.argv.slice(2);
+// pnpm runs scripts from the repository root; paths typed by the user are relative to where they typed them.
+const invokedFrom = process.env.INIT_CWD ?? process.cwd();
+const files = process.argv.slice(2).map((file) => path.resolve(invokedFrom, file));
 
 try {
   const started = performance.now();

@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { type ContractDiagnostic, formatLintResult, type LintResult, lintContracts } from '../src/index.ts';
@@ -99,6 +101,25 @@ describe('the report', () => {
       ),
     );
     expect(text).toMatch(/✖ 1 contract file\(s\): 2 error\(s\)/);
+  });
+});
+
+describe('the Spectral CLI', () => {
+  it('reads .spectral.yaml and reports the same errors as the in-process lint', async () => {
+    const file = path.join(fixturesRoot, 'croupier-amount-is-decimal-string/bad-asyncapi.yaml');
+    const cli = path.join(repoRoot, 'node_modules/.bin/spectral');
+    // The CLI exits 1 when it finds errors; its JSON report is on stdout either way.
+    const { stdout } = await promisify(execFile)(cli, ['lint', '-f', 'json', '--quiet', file], {
+      cwd: repoRoot,
+    }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+    const fromCli = (
+      JSON.parse(stdout) as Array<{ code: string; severity: number; range: { start: { line: number } } }>
+    )
+      .filter((d) => d.severity === 0)
+      .map((d) => `${d.code}@${d.range.start.line + 1}`);
+    const inProcess = errorsOf(fixtureResults.get(file)!).map((d) => `${d.rule}@${d.line}`);
+    expect(fromCli.length).toBeGreaterThan(0);
+    expect(new Set(fromCli)).toEqual(new Set(inProcess));
   });
 });
 
