@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
+import { registerGate } from './gate.ts';
 import { registerSandbox } from './sandbox.ts';
 
 /** Each entry adds one subcommand. Keep one file per command; keep the list sorted. */
-export const commands: Array<(program: Command) => void> = [registerSandbox];
+export const commands: Array<(program: Command) => void> = [registerGate, registerSandbox];

@@ -1,0 +1,15 @@
+export { catalogue, definitionOf } from './checks/catalogue.ts';
+export { type CaseResult, OUR_ID_TO_OASDIFF, readManifest, runCase } from './conformance/oasdiff.ts';
+export { type DeprecatedItem, listDeprecations } from './deprecations.ts';
+export { GateError, type GateErrorCode } from './errors.ts';
+export { type GateOptions, type GateReport, kindOf, runGate } from './gate.ts';
+export { materialiseFromGit } from './git.ts';
+export { type LoadedDocument, loadDocument } from './load/document.ts';
+export type { CheckDefinition, Finding, Level, Part, SourceLocation } from './model.ts';
+export { compareAsyncApi } from './asyncapi/compare.ts';
+export type { CompareOptions, Stability } from './openapi/context.ts';
+export { compareOpenApi } from './openapi/compare.ts';
+export { type ChangesetVerdict, checkChangeset } from './policy/changeset.ts';
+export { applyIgnores, readIgnoreFile } from './policy/ignore.ts';
+export { type Bump, bumpBetween, neededBump } from './policy/semver.ts';
+export { formatReport, REPORT_FORMATS, type ReportFormat } from './report/index.ts';
