@@ -10,6 +10,8 @@ import type { GeneratedFile } from './files.ts';
 export interface GenerateOptions {
   openapi?: string;
   asyncapi?: string;
+  /** Directory of event JSON Schemas: every `event_type`/`schema_version` found there gets a type and validator too. */
+  eventSchemas?: string;
   /** npm scope of the generated packages. */
   scope?: string;
   /** Paths in headers are written relative to this directory (default: the working directory). */
