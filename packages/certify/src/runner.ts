@@ -1,0 +1,293 @@
+import { CertifyHttp, type TargetIdentity } from './evidence.ts';
+import type { FaultControl } from './chaos/fault-control.ts';
+import { HttpFaultControl } from './chaos/fault-control.ts';
+import { Contract } from './contract.ts';
+import type { EventFeed } from './events/feed.ts';
+import { NatsEventFeed } from './events/nats.ts';
+import { SseEventFeed } from './events/sse.ts';
+import { DEFAULT_PROFILE, type Profile } from './profile.ts';
+import { type ProgressSink, silentProgress } from './progress.ts';
+import {
+  type Category,
+  CATEGORIES,
+  type RequestSigner,
+  type RunLedger,
+  type Scenario,
+  type ScenarioContext,
+  ScenarioOutcome,
+  type ScenarioResult,
+  type ScenarioRunOptions,
+} from './scenario.ts';
+import { allScenarios } from './scenarios/index.ts';
+import { TestData } from './test-data.ts';
+import type { SecuritySummary } from './reports/security-summary.ts';
+import { summariseSecurity } from './reports/security-summary.ts';
+
+export interface CertifyOptions {
+  target: string;
+  contractPath?: string;
+  profile?: Profile;
+  /** Scenario ids, id prefixes or categories; empty runs everything. */
+  only?: string[];
+  concurrency?: number;
+  scenarioTimeoutMs?: number;
+  /** `nats://…` for a JetStream consumer; otherwise the target's SSE stream is used when it has one. */
+  natsUrl?: string;
+  events?: EventFeed | false;
+  faults?: FaultControl | false;
+  signer?: RequestSigner;
+  sloP95Ms?: number;
+  loadRate?: number;
+  loadDurationS?: number;
+  eventLagBudgetMs?: number;
+  /** The target is expected to enforce signatures and credentials (unsigned requests must be refused). */
+  securityExpected?: boolean;
+  progress?: ProgressSink;
+  scenarios?: Scenario[];
+  /** Extra data the security engineer's tooling hands in; merged into the report's security summary. */
+  securitySummary?: Partial<SecuritySummary>;
+}
+
+export interface RunResult {
+  target: string;
+  contractFile: string;
+  contractVersion: string;
+  identity: TargetIdentity;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  results: ScenarioResult[];
+  counts: { pass: number; fail: number; skip: number; total: number };
+  byCategory: Record<string, { pass: number; fail: number; skip: number }>;
+  ledger: RunLedger;
+  eventSource?: string;
+  faultSource?: string;
+  sloP95Ms: number;
+  securitySummary: SecuritySummary;
+}
+
+export function selectScenarios(scenarios: Scenario[], only: string[] = []): Scenario[] {
+  if (only.length === 0) return scenarios;
+  return scenarios.filter((scenario) =>
+    only.some(
+      (selector) =>
+        selector === scenario.category || scenario.id === selector || scenario.id.startsWith(`${selector}.`),
+    ),
+  );
+}
+
+/** Runs the certification protocol against one target and returns every verdict with its evidence. */
+export async function runCertification(options: CertifyOptions): Promise<RunResult> {
+  const started = Date.now();
+  const contract = Contract.load(options.contractPath);
+  const profile = options.profile ?? DEFAULT_PROFILE;
+  const identity: TargetIdentity = { brand: profile.brand, provider: profile.provider, region: profile.region };
+  const progress = options.progress ?? silentProgress;
+  const ledger: RunLedger = { moneyOperations: [], loadSummaries: [], serverErrors: [] };
+  const selected = selectScenarios(options.scenarios ?? allScenarios(contract), options.only);
+  const baseHeaders = { 'x-brand-id': identity.brand, 'x-provider-id': identity.provider, 'x-region': identity.region };
+
+  const wantsEvents = selected.some((s) => s.category === 'events');
+  let events: EventFeed | undefined;
+  if (options.events) events = options.events;
+  else if (options.events !== false && wantsEvents) {
+    if (options.natsUrl) {
+      events = new NatsEventFeed(options.natsUrl);
+      try {
+        await events.start();
+      } catch (error) {
+        progress.warn(`events: cannot consume from ${options.natsUrl}: ${(error as Error).message}`);
+        events = undefined;
+      }
+    } else {
+      events = await SseEventFeed.connect(options.target, baseHeaders);
+    }
+  }
+  if (events && options.events) await events.start();
+  const faults =
+    options.faults === false
+      ? undefined
+      : (options.faults ??
+        (selected.some((s) => s.category === 'chaos')
+          ? await HttpFaultControl.probe(options.target, baseHeaders)
+          : undefined));
+
+  const runOptions: ScenarioRunOptions = {
+    targetUrl: options.target,
+    sloP95Ms: options.sloP95Ms ?? 250,
+    loadRate: options.loadRate,
+    loadDurationS: options.loadDurationS,
+    eventLagBudgetMs: options.eventLagBudgetMs ?? 5000,
+    securityExpected: options.securityExpected ?? false,
+  };
+
+  progress.start(selected.length, options.target);
+  const results: ScenarioResult[] = [];
+  const indexOf = new Map(selected.map((scenario, index) => [scenario, index]));
+  const execute = async (scenario: Scenario) => {
+    const result = await runScenario(scenario, indexOf.get(scenario) ?? 0, {
+      contract,
+      profile,
+      identity,
+      ledger,
+      events,
+      faults,
+      signer: options.signer,
+      runOptions,
+      timeoutMs: scenario.timeoutMs ?? options.scenarioTimeoutMs ?? 20_000,
+    });
+    results.push(result);
+    if (scenario.category !== 'chaos' && scenario.category !== 'load') {
+      for (const exchange of result.evidence) {
+        if ((exchange.status ?? 0) >= 500) {
+          ledger.serverErrors.push({
+            scenarioId: result.id,
+            method: exchange.method,
+            path: exchange.path,
+            status: exchange.status ?? 0,
+            traceId: exchange.traceId,
+          });
+        }
+      }
+    }
+    progress.scenarioDone(result);
+  };
+
+  const phases = [...new Set(selected.map((s) => s.phase ?? 0))].sort((a, b) => a - b);
+  for (const phase of phases) {
+    const inPhase = selected.filter((s) => (s.phase ?? 0) === phase);
+    await runBounded(
+      inPhase.filter((s) => !s.exclusive),
+      options.concurrency ?? 4,
+      execute,
+    );
+    for (const scenario of inPhase.filter((s) => s.exclusive)) await execute(scenario);
+  }
+  await events?.close();
+
+  const order = new Map(selected.map((s, i) => [s.id, i]));
+  results.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  const counts = { pass: 0, fail: 0, skip: 0, total: results.length };
+  const byCategory: RunResult['byCategory'] = {};
+  for (const category of CATEGORIES) byCategory[category] = { pass: 0, fail: 0, skip: 0 };
+  for (const result of results) {
+    counts[result.verdict] += 1;
+    (byCategory[result.category as Category] ??= { pass: 0, fail: 0, skip: 0 })[result.verdict] += 1;
+  }
+  const finished = Date.now();
+  const run: RunResult = {
+    target: options.target,
+    contractFile: contract.file,
+    contractVersion: contract.version,
+    identity,
+    startedAt: new Date(started).toISOString(),
+    finishedAt: new Date(finished).toISOString(),
+    durationMs: finished - started,
+    results,
+    counts,
+    byCategory,
+    ledger,
+    eventSource: events?.name,
+    faultSource: faults ? 'sandbox fault API' : undefined,
+    sloP95Ms: runOptions.sloP95Ms,
+    securitySummary: { keys: [], algorithms: [], scopes: [], rotations: [], notes: [] },
+  };
+  run.securitySummary = summariseSecurity(run, contract, options.signer, options.securitySummary);
+  progress.finish(run);
+  return run;
+}
+
+async function runBounded<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  });
+  await Promise.all(workers);
+}
+
+interface ScenarioEnvironment {
+  contract: Contract;
+  profile: Profile;
+  identity: TargetIdentity;
+  ledger: RunLedger;
+  events?: EventFeed;
+  faults?: FaultControl;
+  signer?: RequestSigner;
+  runOptions: ScenarioRunOptions;
+  timeoutMs: number;
+}
+
+async function runScenario(scenario: Scenario, index: number, env: ScenarioEnvironment): Promise<ScenarioResult> {
+  const controller = new AbortController();
+  const http = new CertifyHttp(
+    env.runOptions.targetUrl,
+    scenario.id,
+    env.identity,
+    env.contract,
+    env.signer,
+    controller.signal,
+  );
+  const notes: string[] = [];
+  const ctx: ScenarioContext = {
+    scenarioId: scenario.id,
+    http,
+    data: new TestData(index),
+    profile: env.profile,
+    contract: env.contract,
+    ledger: env.ledger,
+    events: env.events,
+    faults: env.faults,
+    signer: env.signer,
+    options: env.runOptions,
+    signal: controller.signal,
+    note: (text) => notes.push(text),
+  };
+  const startedAt = Date.now();
+  let verdict: ScenarioResult['verdict'] = 'pass';
+  let reason: string | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      scenario.run(ctx),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => {
+          controller.abort();
+          reject(new ScenarioOutcome('fail', `timed out after ${env.timeoutMs} ms`));
+        }, env.timeoutMs);
+      }),
+    ]);
+  } catch (error) {
+    if (error instanceof ScenarioOutcome) {
+      verdict = error.verdict;
+      reason = error.message;
+    } else {
+      verdict = 'fail';
+      reason = error instanceof Error ? error.message : String(error);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  // A contract violation fails the scenario even when its own checks passed: every response is judged.
+  if (verdict !== 'skip' && http.violations.length > 0) {
+    const listed = http.violations.slice(0, 5).join('; ');
+    reason = reason ? `${reason}; contract: ${listed}` : `contract violation: ${listed}`;
+    verdict = 'fail';
+  }
+  return {
+    id: scenario.id,
+    category: scenario.category,
+    title: scenario.title,
+    description: scenario.description,
+    expected: scenario.expected,
+    verdict,
+    reason,
+    notes,
+    startedAt: new Date(startedAt).toISOString(),
+    durationMs: Date.now() - startedAt,
+    evidence: http.exchanges,
+    contractViolations: http.violations,
+  };
+}

@@ -1,0 +1,190 @@
+import type { EventFeed, ReceivedEvent } from '../events/feed.ts';
+import { EventSchemas } from '../events/catalogue.ts';
+import { latencyStats } from '../load/generator.ts';
+import { check, fail, type MoneyOperation, type Scenario, type ScenarioContext, skip } from '../scenario.ts';
+
+const EVENTS_PHASE = 7;
+
+function requireFeed(ctx: ScenarioContext): EventFeed {
+  if (!ctx.events) {
+    skip('no event source: the target has no /sandbox/events/stream and no --nats URL was given');
+  }
+  return ctx.events;
+}
+
+/** Events of this run (their idempotency key belongs to an operation certify made), deduplicated by event_id. */
+function runEvents(ctx: ScenarioContext): { unique: ReceivedEvent[]; duplicates: number; all: ReceivedEvent[] } {
+  const keys = new Set(ctx.ledger.moneyOperations.map((op) => op.idempotencyKey));
+  const all = requireFeed(ctx).received().filter((r) => keys.has(r.event?.idempotency_key));
+  const seen = new Map<string, ReceivedEvent>();
+  let duplicates = 0;
+  for (const received of all) {
+    const id = String(received.event?.event_id);
+    if (seen.has(id)) duplicates += 1;
+    else seen.set(id, received);
+  }
+  return { unique: [...seen.values()], duplicates, all };
+}
+
+function missingEvents(ctx: ScenarioContext, operations: MoneyOperation[]): string[] {
+  const { unique } = runEvents(ctx);
+  const byKey = new Map<string, Set<string>>();
+  for (const received of unique) {
+    const key = String(received.event.idempotency_key);
+    (byKey.get(key) ?? byKey.set(key, new Set()).get(key))?.add(String(received.event.event_type));
+  }
+  const missing: string[] = [];
+  for (const op of operations) {
+    for (const type of op.expectedEvents) {
+      if (!byKey.get(op.idempotencyKey)?.has(type)) missing.push(`${type} for ${op.operation} ${op.betId} (key ${op.idempotencyKey}, ${op.scenarioId})`);
+    }
+  }
+  return missing;
+}
+
+/** Late events are tolerated: wait up to the lag budget for stragglers before calling an event missing. */
+async function awaitEvents(ctx: ScenarioContext, operations: MoneyOperation[]): Promise<string[]> {
+  const deadline = Date.now() + ctx.options.eventLagBudgetMs;
+  let missing = missingEvents(ctx, operations);
+  while (missing.length > 0 && Date.now() < deadline && !ctx.signal.aborted) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    missing = missingEvents(ctx, operations);
+  }
+  return missing;
+}
+
+function emittedScenario(operation: MoneyOperation['operation'], events: string): Scenario {
+  return {
+    id: `events.${operation}-emitted`,
+    category: 'events',
+    title: `Every ${operation} emitted ${events}`,
+    description: `For each successful ${operation} of the run, the bus carries ${events} with its idempotency key.`,
+    expected: 'every expected event arrives within the lag budget (duplicates ignored).',
+    phase: EVENTS_PHASE,
+    timeoutMs: 60_000,
+    async run(ctx) {
+      requireFeed(ctx);
+      const ops = ctx.ledger.moneyOperations.filter((op) => op.operation === operation);
+      if (ops.length === 0) skip(`the run made no successful ${operation}`);
+      const missing = await awaitEvents(ctx, ops);
+      if (missing.length > 0) fail(`${missing.length} of ${ops.length} ${operation}s lack events: ${missing.slice(0, 5).join('; ')}`);
+      ctx.note(`${ops.length} ${operation}s, all with their events`);
+    },
+  };
+}
+
+let schemas: EventSchemas | undefined;
+
+export const eventScenarios: Scenario[] = [
+  {
+    id: 'events.source-connected',
+    category: 'events',
+    title: 'An event source is connected',
+    description: 'The sandbox stream or a NATS JetStream consumer was listening during the run.',
+    expected: 'a source, and at least one event of this run received on it.',
+    phase: EVENTS_PHASE,
+    async run(ctx) {
+      const feed = requireFeed(ctx);
+      ctx.note(`source: ${feed.name}; ${feed.received().length} events received`);
+      if (ctx.ledger.moneyOperations.length > 0) await awaitEvents(ctx, ctx.ledger.moneyOperations.slice(0, 1));
+      check(runEvents(ctx).all.length > 0, 'no event of this run arrived');
+    },
+  },
+  emittedScenario('authorize', 'bet.authorized and wallet.debit'),
+  emittedScenario('settle', 'bet.settled (and wallet.credit for a win)'),
+  emittedScenario('rollback', 'bet.rolled_back'),
+  {
+    id: 'events.schema-valid',
+    category: 'events',
+    title: 'Every event conforms to its schema',
+    description: 'Each event of the run validated against contracts/schemas/events/<type>/<version>.json.',
+    expected: 'no violations.',
+    phase: EVENTS_PHASE,
+    async run(ctx) {
+      const { unique } = runEvents(ctx);
+      if (unique.length === 0) skip('no events of this run to validate');
+      schemas ??= new EventSchemas();
+      const bad = unique.flatMap((r) => schemas?.validate(r.event).map((v) => `${r.event.event_type} ${r.event.event_id}: ${v}`) ?? []);
+      if (bad.length > 0) fail(`${bad.length} violations: ${bad.slice(0, 5).join('; ')}`);
+      ctx.note(`${unique.length} events valid`);
+    },
+  },
+  {
+    id: 'events.unique-event-id',
+    category: 'events',
+    title: 'event_id is unique; redeliveries are identical',
+    description: 'Events sharing an event_id must be byte-for-byte the same event (a redelivery), never two facts.',
+    expected: 'no event_id carries two different events; duplicates are counted and tolerated.',
+    phase: EVENTS_PHASE,
+    async run(ctx) {
+      const { all, duplicates } = runEvents(ctx);
+      if (all.length === 0) skip('no events of this run');
+      const byId = new Map<string, string>();
+      for (const received of all) {
+        const id = String(received.event.event_id);
+        const body = JSON.stringify(received.event);
+        const earlier = byId.get(id);
+        if (earlier !== undefined && earlier !== body) fail(`event_id ${id} names two different events`);
+        byId.set(id, body);
+      }
+      ctx.note(`${duplicates} duplicate deliveries deduplicated`);
+    },
+  },
+  {
+    id: 'events.no-doubled-facts',
+    category: 'events',
+    title: 'One fact, one event',
+    description: 'Per (event_type, idempotency_key) at most one distinct event_id: a retried request must not publish again.',
+    expected: 'no fact published twice under different event ids.',
+    phase: EVENTS_PHASE,
+    async run(ctx) {
+      const { unique } = runEvents(ctx);
+      if (unique.length === 0) skip('no events of this run');
+      const facts = new Map<string, number>();
+      for (const r of unique) {
+        // Partial settlements publish several bet.settled under one bet, each with its own key: keyed by key.
+        const fact = `${r.event.event_type} ${r.event.idempotency_key}`;
+        facts.set(fact, (facts.get(fact) ?? 0) + 1);
+      }
+      const doubled = [...facts].filter(([, n]) => n > 1);
+      if (doubled.length > 0) fail(`published more than once: ${doubled.slice(0, 5).map(([f, n]) => `${f} ×${n}`).join('; ')}`);
+    },
+  },
+  {
+    id: 'events.trace-and-key',
+    category: 'events',
+    title: "Events carry their request's trace_id, idempotency_key and player",
+    description: 'Each event matched to the operation that caused it.',
+    expected: "trace_id equals the request's X-Trace-Id and player_id the operation's player.",
+    phase: EVENTS_PHASE,
+    async run(ctx) {
+      const { unique } = runEvents(ctx);
+      if (unique.length === 0) skip('no events of this run');
+      const byKey = new Map(ctx.ledger.moneyOperations.map((op) => [op.idempotencyKey, op]));
+      const wrong: string[] = [];
+      for (const r of unique) {
+        const op = byKey.get(r.event.idempotency_key);
+        if (!op) continue;
+        if (r.event.trace_id !== op.traceId) wrong.push(`${r.event.event_type} ${r.event.event_id}: trace_id ${r.event.trace_id}, request ${op.traceId}`);
+        if (r.event.player_id !== op.playerId) wrong.push(`${r.event.event_type} ${r.event.event_id}: player_id ${r.event.player_id}, expected ${op.playerId}`);
+      }
+      if (wrong.length > 0) fail(`${wrong.length} mismatches: ${wrong.slice(0, 5).join('; ')}`);
+    },
+  },
+  {
+    id: 'events.lag-budget',
+    category: 'events',
+    title: 'Event lag within budget',
+    description: 'Lag from occurred_at to receipt by certify, over every event of the run.',
+    expected: 'p95 lag within the budget (--event-lag-ms, default 5000 ms).',
+    phase: EVENTS_PHASE,
+    async run(ctx) {
+      const { unique } = runEvents(ctx);
+      if (unique.length === 0) skip('no events of this run');
+      const lags = unique.map((r) => r.receivedAtMs - Date.parse(r.event.occurred_at)).filter((n) => Number.isFinite(n));
+      const stats = latencyStats(lags.map((n) => Math.max(0, n)));
+      ctx.note(`lag p50 ${stats.p50.toFixed(0)} ms, p95 ${stats.p95.toFixed(0)} ms, max ${stats.max.toFixed(0)} ms over ${stats.count} events`);
+      check(stats.p95 <= ctx.options.eventLagBudgetMs, `lag p95 ${stats.p95.toFixed(0)} ms over the ${ctx.options.eventLagBudgetMs} ms budget`);
+    },
+  },
+];

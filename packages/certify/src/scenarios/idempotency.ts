@@ -1,0 +1,195 @@
+import { expectError, expectOk, Platform } from '../platform.ts';
+import { check, type Scenario } from '../scenario.ts';
+import { expectBalanceDelta } from './balance-checks.ts';
+
+function sameAnswer(a: { status: number; json: unknown }, b: { status: number; json: unknown }): boolean {
+  return a.status === b.status && JSON.stringify(a.json) === JSON.stringify(b.json);
+}
+
+export const idempotencyScenarios: Scenario[] = [
+  {
+    id: 'idem.authorize-replay',
+    category: 'idempotency',
+    title: 'Authorize retried with the same key',
+    description: 'The same authorize (same key, same body) sent three times.',
+    expected: 'three identical answers; the stake is debited once.',
+    exclusive: true,
+    async run(ctx) {
+      const platform = new Platform(ctx);
+      const sessionId = await platform.openSession();
+      const betId = ctx.data.betId();
+      const roundId = ctx.data.roundId();
+      const key = ctx.data.key('bet');
+      await expectBalanceDelta(platform, platform.main, '-1.00', async () => {
+        const first = await platform.authorize({ sessionId, betId, roundId, key, amount: '1.00' });
+        expectOk(first, 'authorize');
+        for (let i = 0; i < 2; i++) {
+          const again = await platform.authorize({ sessionId, betId, roundId, key, amount: '1.00' });
+          check(sameAnswer(first, again), `replay answered ${again.status} ${again.text} instead of ${first.text}`);
+        }
+      });
+      await platform.settle({ betId, roundId, win: '1.00', currency: platform.main.currency });
+    },
+  },
+  {
+    id: 'idem.settle-replay',
+    category: 'idempotency',
+    title: 'Settle retried with the same key',
+    description: 'The same settle (same key, same body) sent three times.',
+    expected: 'three identical answers; the win is credited once.',
+    exclusive: true,
+    async run(ctx) {
+      const platform = new Platform(ctx);
+      const currency = platform.main.currency;
+      const sessionId = await platform.openSession();
+      const bet = await platform.authorize({ sessionId, amount: '1.00' });
+      expectOk(bet, 'authorize');
+      await expectBalanceDelta(platform, platform.main, '3.00', async () => {
+        const key = ctx.data.key('settle');
+        const first = await platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '3.00', currency, key });
+        expectOk(first, 'settle');
+        for (let i = 0; i < 2; i++) {
+          const again = await platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '3.00', currency, key });
+          check(sameAnswer(first, again), `replay answered ${again.status} ${again.text} instead of ${first.text}`);
+        }
+      });
+    },
+  },
+  {
+    id: 'idem.rollback-replay',
+    category: 'idempotency',
+    title: 'Rollback retried with the same key',
+    description: 'The same rollback sent three times (a provider retrying after timeouts).',
+    expected: 'three identical answers; the stake is returned once.',
+    exclusive: true,
+    async run(ctx) {
+      const platform = new Platform(ctx);
+      const sessionId = await platform.openSession();
+      const bet = await platform.authorize({ sessionId, amount: '1.00' });
+      expectOk(bet, 'authorize');
+      await expectBalanceDelta(platform, platform.main, '1.00', async () => {
+        const key = ctx.data.key('rb');
+        const first = await platform.rollback({ betId: bet.betId, roundId: bet.roundId, key });
+        expectOk(first, 'rollback');
+        for (let i = 0; i < 2; i++) {
+          const again = await platform.rollback({ betId: bet.betId, roundId: bet.roundId, key });
+          check(sameAnswer(first, again), `replay answered ${again.status} ${again.text} instead of ${first.text}`);
+        }
+      });
+    },
+  },
+  {
+    id: 'idem.session-replay',
+    category: 'idempotency',
+    title: 'Session creation retried with the same key',
+    description: 'createSession twice with one key.',
+    expected: 'the same session_id both times.',
+    async run(ctx) {
+      const player = ctx.profile.players.main;
+      const body = { player_id: player.id, game_id: ctx.profile.gameId, currency: player.currency, locale: ctx.profile.locale };
+      const key = ctx.data.key('sess');
+      const first = await ctx.http.post('/v1/sessions', body, { idempotencyKey: key });
+      const again = await ctx.http.post('/v1/sessions', body, { idempotencyKey: key });
+      check(first.status === 201, `createSession answered ${first.status}`);
+      check(sameAnswer(first, again), `replay answered ${again.text} instead of ${first.text}`);
+    },
+  },
+  {
+    id: 'idem.authorize-key-other-body',
+    category: 'idempotency',
+    title: 'Authorize: same key, other body',
+    description: 'A second authorize reuses the key with another amount.',
+    expected: '409 IDEMPOTENCY_MISMATCH and no second debit.',
+    exclusive: true,
+    async run(ctx) {
+      const platform = new Platform(ctx);
+      const sessionId = await platform.openSession();
+      const key = ctx.data.key('bet');
+      const first = await platform.authorize({ sessionId, key, amount: '0.50' });
+      expectOk(first, 'authorize');
+      await expectBalanceDelta(platform, platform.main, '0', async () => {
+        const other = await platform.authorize({ sessionId, key, betId: first.betId, roundId: first.roundId, amount: '0.70' });
+        expectError(other, 409, 'IDEMPOTENCY_MISMATCH');
+      });
+      await platform.rollback({ betId: first.betId, roundId: first.roundId });
+    },
+  },
+  {
+    id: 'idem.settle-key-other-body',
+    category: 'idempotency',
+    title: 'Settle: same key, other body',
+    description: 'A second settle reuses the key with another win.',
+    expected: '409 IDEMPOTENCY_MISMATCH and no second credit.',
+    exclusive: true,
+    async run(ctx) {
+      const platform = new Platform(ctx);
+      const currency = platform.main.currency;
+      const sessionId = await platform.openSession();
+      const bet = await platform.authorize({ sessionId, amount: '0.50' });
+      expectOk(bet, 'authorize');
+      const key = ctx.data.key('settle');
+      expectOk(await platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '0.50', currency, key }), 'settle');
+      await expectBalanceDelta(platform, platform.main, '0', async () => {
+        const other = await platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '9.50', currency, key });
+        expectError(other, 409, 'IDEMPOTENCY_MISMATCH');
+      });
+    },
+  },
+  {
+    id: 'idem.same-bet-new-key',
+    category: 'idempotency',
+    title: 'The same bet under a new key',
+    description: 'An authorize for an already authorized bet_id with a fresh key.',
+    expected: '409 DUPLICATE; the stake is not taken twice.',
+    exclusive: true,
+    async run(ctx) {
+      const platform = new Platform(ctx);
+      const sessionId = await platform.openSession();
+      const first = await platform.authorize({ sessionId, amount: '0.50' });
+      expectOk(first, 'authorize');
+      await expectBalanceDelta(platform, platform.main, '0', async () => {
+        const again = await platform.authorize({ sessionId, betId: first.betId, roundId: first.roundId, amount: '0.50' });
+        expectError(again, 409, 'DUPLICATE');
+      });
+      await platform.rollback({ betId: first.betId, roundId: first.roundId });
+    },
+  },
+  {
+    id: 'idem.key-scoped-per-operation',
+    category: 'idempotency',
+    title: 'One key value on two operations',
+    description: 'Authorize and settle of one bet sent with the same X-Idempotency-Key value.',
+    expected: 'both succeed: a key is scoped to (brand, provider, operation).',
+    async run(ctx) {
+      const platform = new Platform(ctx);
+      const sessionId = await platform.openSession();
+      const key = ctx.data.key('shared');
+      const bet = await platform.authorize({ sessionId, key, amount: '0.10' });
+      expectOk(bet, 'authorize');
+      const settled = await platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '0.10', currency: platform.main.currency, key });
+      expectOk(settled, 'settle with the authorize key');
+    },
+  },
+  {
+    id: 'idem.rollback-key-other-body',
+    category: 'idempotency',
+    title: 'Rollback: same key, other bet',
+    description: 'A rollback key reused for another bet.',
+    expected: '409 IDEMPOTENCY_MISMATCH; the other bet stays held.',
+    exclusive: true,
+    async run(ctx) {
+      const platform = new Platform(ctx);
+      const sessionId = await platform.openSession();
+      const a = await platform.authorize({ sessionId, amount: '0.30' });
+      const b = await platform.authorize({ sessionId, amount: '0.30' });
+      expectOk(a, 'authorize a');
+      expectOk(b, 'authorize b');
+      const key = ctx.data.key('rb');
+      expectOk(await platform.rollback({ betId: a.betId, roundId: a.roundId, key }), 'rollback a');
+      await expectBalanceDelta(platform, platform.main, '0', async () => {
+        expectError(await platform.rollback({ betId: b.betId, roundId: b.roundId, key }), 409, 'IDEMPOTENCY_MISMATCH');
+      });
+      await platform.rollback({ betId: b.betId, roundId: b.roundId });
+    },
+  },
+];
