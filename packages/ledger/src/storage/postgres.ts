@@ -34,8 +34,14 @@ const typeParsers = {
   },
 } as pg.CustomTypesConfig;
 
+// Booleans go as 1/0 so they fit INTEGER columns, as on SQLite; PG BOOLEAN columns accept '1'/'0' too.
 const bindable = (params: readonly SqlValue[]): unknown[] =>
-  params.map((v) => (v === undefined ? null : typeof v === 'bigint' ? v.toString() : v));
+  params.map((v) => {
+    if (v === undefined) return null;
+    if (typeof v === 'bigint') return v.toString();
+    if (typeof v === 'boolean') return v ? 1 : 0;
+    return v;
+  });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Row, SqlSession, SqlValue, StorageDriver } from './driver.ts';
 
@@ -6,6 +7,23 @@ export interface SqliteOptions {
   file: string;
   /** How long a writer waits for another process's write lock, in ms. */
   busyTimeoutMs?: number;
+}
+
+/**
+ * One queue per database file per process: two connections of one process to one file must not
+ * interleave, or the second would block the thread in busy_timeout while the first cannot finish.
+ */
+const fileQueues = new Map<string, { tail: Promise<unknown> }>();
+
+function queueFor(file: string): { tail: Promise<unknown> } {
+  if (file === ':memory:') return { tail: Promise.resolve() };
+  const key = path.resolve(file);
+  let queue = fileQueues.get(key);
+  if (!queue) {
+    queue = { tail: Promise.resolve() };
+    fileQueues.set(key, queue);
+  }
+  return queue;
 }
 
 type BindValue = string | number | bigint | null | Uint8Array;
@@ -27,9 +45,10 @@ export class SqliteDriver implements StorageDriver {
   readonly dialect = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue: { tail: Promise<unknown> };
 
   constructor(options: SqliteOptions) {
+    this.queue = queueFor(options.file);
     this.db = new Database(options.file);
     this.db.defaultSafeIntegers(true);
     this.db.pragma('journal_mode = WAL');
@@ -50,13 +69,13 @@ export class SqliteDriver implements StorageDriver {
         throw error;
       }
     };
-    const next = this.queue.then(run, run);
-    this.queue = next.catch(() => undefined);
+    const next = this.queue.tail.then(run, run);
+    this.queue.tail = next.catch(() => undefined);
     return next;
   }
 
   async close(): Promise<void> {
-    await this.queue;
+    await this.queue.tail;
     this.db.close();
   }
 
