@@ -18,7 +18,13 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 export function listDeprecations(doc: LoadedDocument, now: Date = new Date()): DeprecatedItem[] {
   const items: DeprecatedItem[] = [];
   const seen = new Set<unknown>();
-  const add = (kind: DeprecatedItem['kind'], name: string, node: Record<string, unknown>, file: string, pointer: string) => {
+  const add = (
+    kind: DeprecatedItem['kind'],
+    name: string,
+    node: Record<string, unknown>,
+    file: string,
+    pointer: string,
+  ) => {
     const item: DeprecatedItem = { kind, name, file, pointer };
     const sunset = node['x-sunset'];
     if (sunset !== undefined) {
@@ -30,18 +36,28 @@ export function listDeprecations(doc: LoadedDocument, now: Date = new Date()): D
     if (line !== undefined) item.line = line;
     items.push(item);
   };
-  const deref = (value: unknown, file: string, pointer: string): { v: Record<string, unknown>; file: string; pointer: string } | undefined => {
+  const deref = (
+    value: unknown,
+    file: string,
+    pointer: string,
+  ): { v: Record<string, unknown>; file: string; pointer: string } | undefined => {
     let v = value;
     let f = file;
     let p = pointer;
-    for (let i = 0; i < 16 && v && typeof v === 'object' && typeof (v as Record<string, unknown>).$ref === 'string'; i++) {
+    for (
+      let i = 0;
+      i < 16 && v && typeof v === 'object' && typeof (v as Record<string, unknown>).$ref === 'string';
+      i++
+    ) {
       const t = doc.resolveRef((v as Record<string, string>).$ref as string, f);
       if (!t) return undefined;
       v = t.value;
       f = t.file;
       p = t.pointer;
     }
-    return v && typeof v === 'object' && !Array.isArray(v) ? { v: v as Record<string, unknown>, file: f, pointer: p } : undefined;
+    return v && typeof v === 'object' && !Array.isArray(v)
+      ? { v: v as Record<string, unknown>, file: f, pointer: p }
+      : undefined;
   };
   const walkSchema = (value: unknown, file: string, pointer: string, name: string, depth: number) => {
     const s = deref(value, file, pointer);
@@ -56,7 +72,10 @@ export function listDeprecations(doc: LoadedDocument, now: Date = new Date()): D
     }
     for (const k of ['items', 'allOf', 'oneOf', 'anyOf']) {
       const sub = s.v[k];
-      if (Array.isArray(sub)) sub.forEach((x, i) => walkSchema(x, s.file, `${s.pointer}/${k}/${i}`, name, depth + 1));
+      if (Array.isArray(sub))
+        sub.forEach((x, i) => {
+          walkSchema(x, s.file, `${s.pointer}/${k}/${i}`, name, depth + 1);
+        });
       else if (sub) walkSchema(sub, s.file, `${s.pointer}/${k}`, name, depth + 1);
     }
   };
@@ -72,16 +91,39 @@ export function listDeprecations(doc: LoadedDocument, now: Date = new Date()): D
       const params = Array.isArray(op.v.parameters) ? op.v.parameters : [];
       params.forEach((raw, i) => {
         const prm = deref(raw, op.file, `${op.pointer}/parameters/${i}`);
-        if (prm?.v.deprecated === true) add('parameter', `${opName} ${String(prm.v.in)} ${String(prm.v.name)}`, prm.v, prm.file, prm.pointer);
+        if (prm?.v.deprecated === true)
+          add(
+            'parameter',
+            `${opName} ${String(prm.v.in)} ${String(prm.v.name)}`,
+            prm.v,
+            prm.file,
+            prm.pointer,
+          );
       });
       const body = deref(op.v.requestBody, op.file, `${op.pointer}/requestBody`);
-      for (const [media, mt] of Object.entries((body?.v.content ?? {}) as Record<string, { schema?: unknown }>)) {
-        walkSchema(mt.schema, body?.file ?? op.file, `${body?.pointer}/content/${escapeToken(media)}/schema`, `${opName} request`, 0);
+      for (const [media, mt] of Object.entries(
+        (body?.v.content ?? {}) as Record<string, { schema?: unknown }>,
+      )) {
+        walkSchema(
+          mt.schema,
+          body?.file ?? op.file,
+          `${body?.pointer}/content/${escapeToken(media)}/schema`,
+          `${opName} request`,
+          0,
+        );
       }
       for (const [status, rawResp] of Object.entries((op.v.responses ?? {}) as Record<string, unknown>)) {
         const resp = deref(rawResp, op.file, `${op.pointer}/responses/${escapeToken(status)}`);
-        for (const [media, mt] of Object.entries((resp?.v.content ?? {}) as Record<string, { schema?: unknown }>)) {
-          walkSchema(mt.schema, resp?.file ?? op.file, `${resp?.pointer}/content/${escapeToken(media)}/schema`, `${opName} ${status}`, 0);
+        for (const [media, mt] of Object.entries(
+          (resp?.v.content ?? {}) as Record<string, { schema?: unknown }>,
+        )) {
+          walkSchema(
+            mt.schema,
+            resp?.file ?? op.file,
+            `${resp?.pointer}/content/${escapeToken(media)}/schema`,
+            `${opName} ${status}`,
+            0,
+          );
         }
       }
     }

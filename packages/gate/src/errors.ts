@@ -1,5 +1,10 @@
 /** Errors the gate raises for bad input; the CLI maps them to exit code 2 with file, line and reason. */
-export type GateErrorCode = 'PARSE_ERROR' | 'LOAD_ERROR' | 'USAGE_ERROR' | 'GIT_ERROR' | 'UNSUPPORTED_DOCUMENT';
+export type GateErrorCode =
+  | 'PARSE_ERROR'
+  | 'LOAD_ERROR'
+  | 'USAGE_ERROR'
+  | 'GIT_ERROR'
+  | 'UNSUPPORTED_DOCUMENT';
 
 export class GateError extends Error {
   readonly code: GateErrorCode;

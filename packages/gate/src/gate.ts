@@ -48,45 +48,96 @@ export interface GateReport {
 export function kindOf(doc: LoadedDocument): 'openapi' | 'asyncapi' {
   if (typeof doc.root.openapi === 'string' || typeof doc.root.swagger === 'string') return 'openapi';
   if (typeof doc.root.asyncapi === 'string') return 'asyncapi';
-  throw new GateError('UNSUPPORTED_DOCUMENT', `${doc.file}:1: neither an OpenAPI nor an AsyncAPI document (no \`openapi\` or \`asyncapi\` field)`, { file: doc.file, line: 1 });
+  throw new GateError(
+    'UNSUPPORTED_DOCUMENT',
+    `${doc.file}:1: neither an OpenAPI nor an AsyncAPI document (no \`openapi\` or \`asyncapi\` field)`,
+    { file: doc.file, line: 1 },
+  );
 }
 
-export async function runGate(basePath: string, headPath: string, options: GateOptions = {}): Promise<GateReport> {
+export async function runGate(
+  basePath: string,
+  headPath: string,
+  options: GateOptions = {},
+): Promise<GateReport> {
   const started = performance.now();
   const [base, head] = await Promise.all([loadDocument(basePath), loadDocument(headPath)]);
   const kind = kindOf(base);
-  if (kindOf(head) !== kind) throw new GateError('UNSUPPORTED_DOCUMENT', `${head.file}:1: base is ${kind} but head is not`, { file: head.file, line: 1 });
+  if (kindOf(head) !== kind)
+    throw new GateError('UNSUPPORTED_DOCUMENT', `${head.file}:1: base is ${kind} but head is not`, {
+      file: head.file,
+      line: 1,
+    });
   const now = options.now ?? new Date();
   const compareOptions: CompareOptions = { ...options, now };
   const only = options.only;
-  const wants = (part: Part) => only === undefined || only === part || (only === 'breaking' && part === 'deprecation');
+  const wants = (part: Part) =>
+    only === undefined || only === part || (only === 'breaking' && part === 'deprecation');
 
-  const compat = kind === 'openapi' ? compareOpenApi(base, head, compareOptions) : compareAsyncApi(base, head, compareOptions);
-  const ignoreFile = options.ignoreFile ?? (options.repoRoot ? path.join(options.repoRoot, '.croupier-gate-ignore.yaml') : undefined);
+  const compat =
+    kind === 'openapi'
+      ? compareOpenApi(base, head, compareOptions)
+      : compareAsyncApi(base, head, compareOptions);
+  const ignoreFile =
+    options.ignoreFile ??
+    (options.repoRoot ? path.join(options.repoRoot, '.croupier-gate-ignore.yaml') : undefined);
   const ignoreProblems = ignoreFile ? applyIgnores(compat, readIgnoreFile(ignoreFile), now, ignoreFile) : [];
 
   const findings: Finding[] = [];
-  const compatParts = compat.filter((f) => (only === 'semver' ? false : only === 'deprecation' ? f.part === 'deprecation' : wants(f.part)));
+  const compatParts = compat.filter((f) =>
+    only === 'semver' ? false : only === 'deprecation' ? f.part === 'deprecation' : wants(f.part),
+  );
   findings.push(...compatParts, ...(only === 'lint' ? [] : ignoreProblems));
 
   const differs = JSON.stringify(base.root) !== JSON.stringify(head.root);
-  const needed = neededBump(compat.filter((f) => f.part !== 'semver'), differs);
+  const needed = neededBump(
+    compat.filter((f) => f.part !== 'semver'),
+    differs,
+  );
   const baseVersion = versionOf(base);
   const headVersion = versionOf(head);
   const declared = baseVersion && headVersion ? bumpBetween(baseVersion, headVersion) : 'none';
   if (wants('semver')) {
     findings.push(...compat.filter((f) => f.part === 'semver'));
-    findings.push(...semverFindings(base, head, baseVersion, headVersion, needed, declared, compat, options.majorPrefix ?? /^\/v(\d+)(?=\/|$)/));
+    findings.push(
+      ...semverFindings(
+        base,
+        head,
+        baseVersion,
+        headVersion,
+        needed,
+        declared,
+        compat,
+        options.majorPrefix ?? /^\/v(\d+)(?=\/|$)/,
+      ),
+    );
     if (options.repoRoot && options.changeset !== false) {
       const verdict = checkChangeset(options.repoRoot, needed);
-      if (verdict.problem) findings.push({ id: verdict.problem.id, level: 'error', part: 'semver', message: verdict.problem.message, head: { file: path.join(options.repoRoot, '.changeset'), pointer: '' } });
+      if (verdict.problem)
+        findings.push({
+          id: verdict.problem.id,
+          level: 'error',
+          part: 'semver',
+          message: verdict.problem.message,
+          head: { file: path.join(options.repoRoot, '.changeset'), pointer: '' },
+        });
     }
   }
-  if (wants('lint') && options.lint !== false && options.repoRoot && (only === 'lint' || options.lint === true)) {
+  if (
+    wants('lint') &&
+    options.lint !== false &&
+    options.repoRoot &&
+    (only === 'lint' || options.lint === true)
+  ) {
     findings.push(...(await lintFindings(options.repoRoot, head.file)));
   }
   for (const f of findings) {
-    for (const [side, doc] of [['base', base], ['head', head], ['baseDefinition', base], ['headDefinition', head]] as const) {
+    for (const [side, doc] of [
+      ['base', base],
+      ['head', head],
+      ['baseDefinition', base],
+      ['headDefinition', head],
+    ] as const) {
       const loc = f[side];
       if (loc && loc.line === undefined) {
         const line = doc.lineOf(loc.file, loc.pointer);
@@ -117,7 +168,16 @@ function versionOf(doc: LoadedDocument): string | undefined {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 }
 
-function semverFindings(base: LoadedDocument, head: LoadedDocument, bv: string | undefined, hv: string | undefined, needed: Bump, declared: Bump, compat: Finding[], majorPrefix: RegExp): Finding[] {
+function semverFindings(
+  base: LoadedDocument,
+  head: LoadedDocument,
+  bv: string | undefined,
+  hv: string | undefined,
+  needed: Bump,
+  declared: Bump,
+  compat: Finding[],
+  majorPrefix: RegExp,
+): Finding[] {
   const out: Finding[] = [];
   const at = (doc: LoadedDocument) => ({ file: doc.file, pointer: '/info/version' });
   const errors = compat.filter((f) => !f.suppressed && f.level === 'error' && f.part !== 'semver');
@@ -128,20 +188,50 @@ function semverFindings(base: LoadedDocument, head: LoadedDocument, bv: string |
   }
   for (const [prefix, example] of prefixes) {
     const next = prefix.replace(/\d+/, (n) => String(Number(n) + 1));
-    out.push({ id: 'semver-breaking-in-major-prefix', level: 'error', part: 'semver', operation: example.operation ?? prefix, message: `${prefix}: breaking changes inside a published major (first: ${example.id} on ${example.operation}); keep ${prefix} compatible and ship the change under ${next}`, head: at(head) });
+    out.push({
+      id: 'semver-breaking-in-major-prefix',
+      level: 'error',
+      part: 'semver',
+      operation: example.operation ?? prefix,
+      message: `${prefix}: breaking changes inside a published major (first: ${example.id} on ${example.operation}); keep ${prefix} compatible and ship the change under ${next}`,
+      head: at(head),
+    });
   }
   if (needed === 'none') return out;
-  for (const [v, doc] of [[bv, base], [hv, head]] as const) {
+  for (const [v, doc] of [
+    [bv, base],
+    [hv, head],
+  ] as const) {
     if (v !== undefined && !parseSemver(v)) {
-      out.push({ id: 'semver-version-invalid', level: 'error', part: 'semver', message: `info.version ${v} is not MAJOR.MINOR.PATCH`, head: at(doc) });
+      out.push({
+        id: 'semver-version-invalid',
+        level: 'error',
+        part: 'semver',
+        message: `info.version ${v} is not MAJOR.MINOR.PATCH`,
+        head: at(doc),
+      });
       return out;
     }
   }
   if (!bv || !hv) return out;
   if (isDecrease(bv, hv)) {
-    out.push({ id: 'semver-version-decreased', level: 'error', part: 'semver', message: `info.version went down from ${bv} to ${hv}`, base: at(base), head: at(head) });
+    out.push({
+      id: 'semver-version-decreased',
+      level: 'error',
+      part: 'semver',
+      message: `info.version went down from ${bv} to ${hv}`,
+      base: at(base),
+      head: at(head),
+    });
   } else if (BUMP_RANK[declared] < BUMP_RANK[needed]) {
-    out.push({ id: 'semver-bump-too-small', level: 'error', part: 'semver', message: `info.version ${bv} → ${hv} is a ${declared} bump, but the change needs ${needed}; set info.version to ${suggest(bv, needed)}`, base: at(base), head: at(head) });
+    out.push({
+      id: 'semver-bump-too-small',
+      level: 'error',
+      part: 'semver',
+      message: `info.version ${bv} → ${hv} is a ${declared} bump, but the change needs ${needed}; set info.version to ${suggest(bv, needed)}`,
+      base: at(base),
+      head: at(head),
+    });
   }
   return out;
 }

@@ -10,7 +10,11 @@ import { GateError } from './errors.ts';
 
 function git(cwd: string, args: string[]): Buffer {
   try {
-    return execFileSync('git', args, { cwd, maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync('git', args, {
+      cwd,
+      maxBuffer: 256 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim() ?? String(error);
     throw new GateError('GIT_ERROR', `git ${args.join(' ')} failed: ${stderr}`);
@@ -27,8 +31,12 @@ export function materialiseFromGit(repoRoot: string, ref: string, file: string, 
   const relFile = path.relative(top, path.resolve(repoRoot, file)).split(path.sep).join('/');
   const relDir = dir ?? relFile.split('/')[0] ?? '.';
   const out = mkdtempSync(path.join(tmpdir(), 'croupier-gate-base-'));
-  const listing = git(top, ['ls-tree', '-r', '-z', '--name-only', ref, '--', relDir]).toString().split('\0').filter(Boolean);
-  if (!listing.includes(relFile)) throw new GateError('GIT_ERROR', `${relFile} does not exist at ${ref}`, { file: relFile, line: 1 });
+  const listing = git(top, ['ls-tree', '-r', '-z', '--name-only', ref, '--', relDir])
+    .toString()
+    .split('\0')
+    .filter(Boolean);
+  if (!listing.includes(relFile))
+    throw new GateError('GIT_ERROR', `${relFile} does not exist at ${ref}`, { file: relFile, line: 1 });
   for (const name of listing) {
     if (!/\.(ya?ml|json)$/i.test(name)) continue;
     const target = path.join(out, name);

@@ -10,7 +10,14 @@ export async function lintFindings(repoRoot: string, file: string): Promise<Find
   try {
     lint = await import('@croupier/lint-contracts');
   } catch (error) {
-    return [{ id: 'lint-warning', level: 'warning', part: 'lint', message: `lint skipped: @croupier/lint-contracts could not be loaded (${(error as Error).message})` }];
+    return [
+      {
+        id: 'lint-warning',
+        level: 'warning',
+        part: 'lint',
+        message: `lint skipped: @croupier/lint-contracts could not be loaded (${(error as Error).message})`,
+      },
+    ];
   }
   const result = await lint.lintContracts({ root: repoRoot, files: [path.relative(repoRoot, file)] });
   return result.diagnostics
@@ -20,6 +27,12 @@ export async function lintFindings(repoRoot: string, file: string): Promise<Find
       level: d.severity === 'error' ? 'error' : 'warning',
       part: 'lint',
       message: `${d.rule}: ${d.message}`,
-      head: { file: path.resolve(repoRoot, d.file), pointer: d.path.length ? `/${d.path.map((p) => String(p).replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}` : '', line: d.line },
+      head: {
+        file: path.resolve(repoRoot, d.file),
+        pointer: d.path.length
+          ? `/${d.path.map((p) => String(p).replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`
+          : '',
+        line: d.line,
+      },
     }));
 }

@@ -12,26 +12,37 @@ function listed(section: string): string[] {
   const start = text.indexOf(`## ${section}`);
   if (start === -1) return [];
   const end = text.indexOf('\n## ', start + 3);
-  return [...text.slice(start, end === -1 ? undefined : end).matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1] ?? '').sort();
+  return [...text.slice(start, end === -1 ? undefined : end).matchAll(/^\| `([^`]+)` \|/gm)]
+    .map((m) => m[1] ?? '')
+    .sort();
 }
 
-describe.skipIf(!hasShared && process.env.CI !== 'true')('agreement with oasdiff on its own checker cases', () => {
-  it('agrees on at least 95% of breaking verdicts, and every disagreement is explained', async () => {
-    if (!requireShared()) return;
-    const results: CaseResult[] = [];
-    for (const c of readManifest(sharedDir)) results.push(await runCase(sharedDir, c));
-    const settled = results.filter((r) => r.verdictAgrees !== null);
-    const verdictAgreed = settled.filter((r) => r.verdictAgrees).length;
-    const idsAgreed = results.filter((r) => r.idsAgree).length;
-    const pct = (n: number, d: number) => `${((100 * n) / d).toFixed(1)}%`;
-    console.log(
-      `oasdiff agreement: verdict ${verdictAgreed}/${settled.length} (${pct(verdictAgreed, settled.length)}), ` +
-        `check ids ${idsAgreed}/${results.length} (${pct(idsAgreed, results.length)})`,
-    );
-    expect(verdictAgreed / settled.length).toBeGreaterThanOrEqual(0.95);
-    const verdictMisses = settled.filter((r) => !r.verdictAgrees).map((r) => r.id).sort();
-    const idMisses = results.filter((r) => !r.idsAgree && r.verdictAgrees !== false).map((r) => r.id).sort();
-    expect(listed('Verdict disagreements')).toEqual(verdictMisses);
-    expect(listed('Check-id disagreements')).toEqual(idMisses);
-  });
-});
+describe.skipIf(!hasShared && process.env.CI !== 'true')(
+  'agreement with oasdiff on its own checker cases',
+  () => {
+    it('agrees on at least 95% of breaking verdicts, and every disagreement is explained', async () => {
+      if (!requireShared()) return;
+      const results: CaseResult[] = [];
+      for (const c of readManifest(sharedDir)) results.push(await runCase(sharedDir, c));
+      const settled = results.filter((r) => r.verdictAgrees !== null);
+      const verdictAgreed = settled.filter((r) => r.verdictAgrees).length;
+      const idsAgreed = results.filter((r) => r.idsAgree).length;
+      const pct = (n: number, d: number) => `${((100 * n) / d).toFixed(1)}%`;
+      console.log(
+        `oasdiff agreement: verdict ${verdictAgreed}/${settled.length} (${pct(verdictAgreed, settled.length)}), ` +
+          `check ids ${idsAgreed}/${results.length} (${pct(idsAgreed, results.length)})`,
+      );
+      expect(verdictAgreed / settled.length).toBeGreaterThanOrEqual(0.95);
+      const verdictMisses = settled
+        .filter((r) => !r.verdictAgrees)
+        .map((r) => r.id)
+        .sort();
+      const idMisses = results
+        .filter((r) => !r.idsAgree && r.verdictAgrees !== false)
+        .map((r) => r.id)
+        .sort();
+      expect(listed('Verdict disagreements')).toEqual(verdictMisses);
+      expect(listed('Check-id disagreements')).toEqual(idMisses);
+    });
+  },
+);

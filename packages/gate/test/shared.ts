@@ -10,7 +10,8 @@ export const hasShared = existsSync(path.join(sharedDir, 'fixtures'));
 /** Tests over `/work/shared` skip with a reason locally and fail under CI when it is missing. */
 export function requireShared(): boolean {
   if (hasShared) return true;
-  if (process.env.CI === 'true') throw new Error(`shared fixtures missing at ${sharedDir}; CI must clone shared/ beside the repo`);
+  if (process.env.CI === 'true')
+    throw new Error(`shared fixtures missing at ${sharedDir}; CI must clone shared/ beside the repo`);
   console.warn(`skipping: shared fixtures not found at ${sharedDir}`);
   return false;
 }

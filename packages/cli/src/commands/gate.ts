@@ -33,13 +33,32 @@ interface GateFlags {
 export function registerGate(program: Command): void {
   program
     .command('gate')
-    .description('Decide whether a contract change may merge: breaking changes, SemVer, deprecation/sunset, lint')
+    .description(
+      'Decide whether a contract change may merge: breaking changes, SemVer, deprecation/sunset, lint',
+    )
     .argument('[files...]', 'BASE HEAD, or with --base the head contract file(s)')
-    .option('--base <ref>', 'read the base from git at this ref (the contract directory is materialised from the tree)')
-    .addOption(new Option('--only <part>', 'run one part alone').choices(['breaking', 'lint', 'semver', 'deprecation']))
-    .addOption(new Option('--fail-on <level>', 'lowest level that blocks the merge').choices(['error', 'warning']).default('error'))
+    .option(
+      '--base <ref>',
+      'read the base from git at this ref (the contract directory is materialised from the tree)',
+    )
+    .addOption(
+      new Option('--only <part>', 'run one part alone').choices([
+        'breaking',
+        'lint',
+        'semver',
+        'deprecation',
+      ]),
+    )
+    .addOption(
+      new Option('--fail-on <level>', 'lowest level that blocks the merge')
+        .choices(['error', 'warning'])
+        .default('error'),
+    )
     .addOption(new Option('--format <format>', 'report format').choices(REPORT_FORMATS).default('text'))
-    .option('--deprecations', 'list deprecated operations, parameters and properties of HEAD with days to sunset')
+    .option(
+      '--deprecations',
+      'list deprecated operations, parameters and properties of HEAD with days to sunset',
+    )
     .option('--list-checks', 'print the catalogue of checks and exit')
     .option('--ignore-file <file>', 'accepted findings (default: <repo>/.croupier-gate-ignore.yaml)')
     .option('--no-changeset', 'do not require a .changeset entry')
@@ -68,7 +87,9 @@ Examples:
         process.exitCode = await runCommand(files, flags);
       } catch (error) {
         if (error instanceof GateError) {
-          process.stderr.write(`croupier gate: ${error.code} ${error.file ? `${error.file}:${error.line ?? 1}: ` : ''}${error.message}\n`);
+          process.stderr.write(
+            `croupier gate: ${error.code} ${error.file ? `${error.file}:${error.line ?? 1}: ` : ''}${error.message}\n`,
+          );
           process.exitCode = 2;
           return;
         }
@@ -79,7 +100,9 @@ Examples:
 
 async function runCommand(files: string[], flags: GateFlags): Promise<number> {
   if (flags.listChecks) {
-    for (const c of [...catalogue.values()].sort((a, b) => a.area.localeCompare(b.area) || a.id.localeCompare(b.id))) {
+    for (const c of [...catalogue.values()].sort(
+      (a, b) => a.area.localeCompare(b.area) || a.id.localeCompare(b.id),
+    )) {
       process.stdout.write(`${c.id.padEnd(58)} ${c.level.padEnd(7)} ${c.area.padEnd(12)} ${c.doc}\n`);
     }
     return 0;
@@ -90,8 +113,15 @@ async function runCommand(files: string[], flags: GateFlags): Promise<number> {
     const file = files.at(-1);
     if (!file) throw new GateError('USAGE_ERROR', '--deprecations needs a contract file');
     for (const item of listDeprecations(await loadDocument(file), now)) {
-      const days = item.daysToSunset === undefined ? 'no sunset' : item.daysToSunset < 0 ? `sunset passed ${-item.daysToSunset} day(s) ago: may be removed` : `${item.daysToSunset} day(s) to sunset`;
-      process.stdout.write(`${item.kind.padEnd(9)} ${item.name}  ${item.sunset ?? '-'}  (${days})  ${path.relative(process.cwd(), item.file)}:${item.line ?? 1}\n`);
+      const days =
+        item.daysToSunset === undefined
+          ? 'no sunset'
+          : item.daysToSunset < 0
+            ? `sunset passed ${-item.daysToSunset} day(s) ago: may be removed`
+            : `${item.daysToSunset} day(s) to sunset`;
+      process.stdout.write(
+        `${item.kind.padEnd(9)} ${item.name}  ${item.sunset ?? '-'}  (${days})  ${path.relative(process.cwd(), item.file)}:${item.line ?? 1}\n`,
+      );
     }
     return 0;
   }
@@ -111,7 +141,8 @@ async function runCommand(files: string[], flags: GateFlags): Promise<number> {
       }
     }
   } else {
-    if (files.length !== 2) throw new GateError('USAGE_ERROR', 'give BASE and HEAD files, or --base <git ref> [files...]');
+    if (files.length !== 2)
+      throw new GateError('USAGE_ERROR', 'give BASE and HEAD files, or --base <git ref> [files...]');
     pairs.push([files[0] as string, files[1] as string]);
   }
   let failed = false;
@@ -128,15 +159,23 @@ async function runCommand(files: string[], flags: GateFlags): Promise<number> {
     });
     reports.push(report);
     failed ||= report.failed;
-    if (flags.format !== 'json') process.stdout.write(formatReport(report, flags.format, { verbose: flags.verbose ?? false }));
+    if (flags.format !== 'json')
+      process.stdout.write(formatReport(report, flags.format, { verbose: flags.verbose ?? false }));
   }
-  if (flags.format === 'json') process.stdout.write(reports.length === 1 ? formatReport(reports[0] as GateReport, 'json') : `[${reports.map((r) => formatReport(r, 'json')).join(',')}]\n`);
+  if (flags.format === 'json')
+    process.stdout.write(
+      reports.length === 1
+        ? formatReport(reports[0] as GateReport, 'json')
+        : `[${reports.map((r) => formatReport(r, 'json')).join(',')}]\n`,
+    );
   return failed ? 1 : 0;
 }
 
 function findRepoRoot(): string {
   try {
-    return execFileSync('git', ['rev-parse', '--show-toplevel'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execFileSync('git', ['rev-parse', '--show-toplevel'], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return process.cwd();
   }
@@ -145,6 +184,10 @@ function findRepoRoot(): string {
 function defaultContracts(root: string): string[] {
   return ['contracts/openapi', 'contracts/asyncapi'].flatMap((dir) => {
     const abs = path.join(root, dir);
-    return existsSync(abs) ? readdirSync(abs).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(abs, f)) : [];
+    return existsSync(abs)
+      ? readdirSync(abs)
+          .filter((f) => /\.ya?ml$/.test(f))
+          .map((f) => path.join(abs, f))
+      : [];
   });
 }

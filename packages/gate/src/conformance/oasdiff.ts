@@ -59,7 +59,9 @@ export interface CaseResult {
 }
 
 export function readManifest(sharedDir: string): OasdiffCase[] {
-  return JSON.parse(readFileSync(path.join(sharedDir, 'fixtures/oasdiff/manifest.json'), 'utf8')) as OasdiffCase[];
+  return JSON.parse(
+    readFileSync(path.join(sharedDir, 'fixtures/oasdiff/manifest.json'), 'utf8'),
+  ) as OasdiffCase[];
 }
 
 export async function runCase(sharedDir: string, c: OasdiffCase): Promise<CaseResult> {
@@ -72,7 +74,10 @@ export async function runCase(sharedDir: string, c: OasdiffCase): Promise<CaseRe
     sunsetPolicy: 'oasdiff',
     stabilityLevel: c.options.stability_level ?? 'beta',
     flattenParams: c.options.flatten_params ?? false,
-    minSunsetDays: { beta: c.options.min_sunset_beta_days ?? 0, stable: c.options.min_sunset_stable_days ?? 0 },
+    minSunsetDays: {
+      beta: c.options.min_sunset_beta_days ?? 0,
+      stable: c.options.min_sunset_stable_days ?? 0,
+    },
   });
   const ms = performance.now() - started;
   return judge(c, findings, ms);
@@ -81,7 +86,10 @@ export async function runCase(sharedDir: string, c: OasdiffCase): Promise<CaseRe
 export function judge(c: OasdiffCase, findings: Finding[], ms: number): CaseResult {
   // oasdiff's registry files a few ids (sunset parse errors) under another check than the one that emits
   // them, so an id the case expects is in scope even when the registry says otherwise.
-  const scope = c.options.checks === 'all' ? undefined : new Set([...(c.options.scope_ids ?? []), ...c.expected.map((e) => e.id)]);
+  const scope =
+    c.options.checks === 'all'
+      ? undefined
+      : new Set([...(c.options.scope_ids ?? []), ...c.expected.map((e) => e.id)]);
   const minRank = LEVEL_RANK[c.options.min_level];
   const inScope = findings
     .map((f) => ({ id: OUR_ID_TO_OASDIFF[f.id] ?? f.id, level: OURS_TO_OASDIFF_LEVEL[f.level] }))
@@ -92,9 +100,11 @@ export function judge(c: OasdiffCase, findings: Finding[], ms: number): CaseResu
   const errors = inScope.filter((f) => f.level === 'ERR').map((f) => f.id);
   const ourBreaking = errors.length > 0;
   let idsAgree: boolean;
-  if (c.options.match === 'exact') idsAgree = ours.length === expected.length && ours.every((id, i) => id === expected[i]);
+  if (c.options.match === 'exact')
+    idsAgree = ours.length === expected.length && ours.every((id, i) => id === expected[i]);
   else {
-    idsAgree = expected.every((id) => ours.includes(id)) && !(c.options.absent ?? []).some((id) => ours.includes(id));
+    idsAgree =
+      expected.every((id) => ours.includes(id)) && !(c.options.absent ?? []).some((id) => ours.includes(id));
     if (c.options.count !== undefined) idsAgree &&= ours.length === c.options.count;
   }
   return {

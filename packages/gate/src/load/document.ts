@@ -90,7 +90,8 @@ export async function loadDocument(entry: string): Promise<LoadedDocument> {
       const hash = ref.indexOf('#');
       const filePart = hash === -1 ? ref : ref.slice(0, hash);
       const pointer = hash === -1 ? '' : ref.slice(hash + 1);
-      const target = filePart === '' ? fromFile : path.resolve(path.dirname(fromFile), decodeURIComponent(filePart));
+      const target =
+        filePart === '' ? fromFile : path.resolve(path.dirname(fromFile), decodeURIComponent(filePart));
       const entryValue = parsed.get(target)?.value;
       if (entryValue === undefined) return undefined;
       const value = getPointer(entryValue, pointer);
@@ -103,7 +104,9 @@ export async function loadDocument(entry: string): Promise<LoadedDocument> {
       let best: Node | undefined = node as Node;
       for (const token of splitPointer(pointer)) {
         if (isMap(node)) {
-          const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === token);
+          const pair = node.items.find(
+            (p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === token,
+          );
           if (!pair) break;
           if (isScalar(pair.key) || isMap(pair.key)) best = pair.key as Node;
           node = pair.value;
@@ -120,7 +123,9 @@ export async function loadDocument(entry: string): Promise<LoadedDocument> {
 
 export function locate(doc: LoadedDocument, at: { file: string; pointer: string }): SourceLocation {
   const line = doc.lineOf(at.file, at.pointer);
-  return line === undefined ? { file: at.file, pointer: at.pointer } : { file: at.file, pointer: at.pointer, line };
+  return line === undefined
+    ? { file: at.file, pointer: at.pointer }
+    : { file: at.file, pointer: at.pointer, line };
 }
 
 function toFsPath(url: string): string {

@@ -12,7 +12,11 @@ import { compareSecurity } from './security.ts';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
-export function compareOpenApi(base: LoadedDocument, head: LoadedDocument, options: CompareOptions = {}): Finding[] {
+export function compareOpenApi(
+  base: LoadedDocument,
+  head: LoadedDocument,
+  options: CompareOptions = {},
+): Finding[] {
   const cmp = new Comparison(base, head, options);
   const bPaths = cmp.child('base', cmp.root('base'), 'paths');
   const hPaths = cmp.child('head', cmp.root('head'), 'paths');
@@ -39,10 +43,20 @@ export function compareOpenApi(base: LoadedDocument, head: LoadedDocument, optio
   }
   for (const path of Object.keys(obj(hPaths) ?? {})) {
     const hItem = cmp.child('head', hPaths, path);
-    const bItem = bShapes.has(shapeOf(path)) ? cmp.child('base', bPaths, Object.keys(obj(bPaths) ?? {}).find((p) => shapeOf(p) === shapeOf(path)) ?? path) : undefined;
+    const bItem = bShapes.has(shapeOf(path))
+      ? cmp.child(
+          'base',
+          bPaths,
+          Object.keys(obj(bPaths) ?? {}).find((p) => shapeOf(p) === shapeOf(path)) ?? path,
+        )
+      : undefined;
     for (const method of METHODS) {
       const hOp = cmp.child('head', hItem, method);
-      if (hOp && !cmp.child('base', bItem, method)) cmp.emit('endpoint-added', `${method.toUpperCase()} ${path}`, 'endpoint added', { op: `${method.toUpperCase()} ${path}`, head: hOp });
+      if (hOp && !cmp.child('base', bItem, method))
+        cmp.emit('endpoint-added', `${method.toUpperCase()} ${path}`, 'endpoint added', {
+          op: `${method.toUpperCase()} ${path}`,
+          head: hOp,
+        });
     }
   }
   compareSecurity(cmp, undefined, cmp.root('base'), cmp.root('head'));
@@ -62,7 +76,16 @@ function skippedByStability(cmp: Comparison, s: Record<string, unknown>): boolea
   return STABILITY_ORDER.indexOf(level) < STABILITY_ORDER.indexOf(cmp.options.stabilityLevel);
 }
 
-function compareOperation(cmp: Comparison, op: string, bPath: string, hPath: string, bItem: Node | undefined, hItem: Node | undefined, bOp: Node, hOp: Node): void {
+function compareOperation(
+  cmp: Comparison,
+  op: string,
+  bPath: string,
+  hPath: string,
+  bItem: Node | undefined,
+  hItem: Node | undefined,
+  bOp: Node,
+  hOp: Node,
+): void {
   const bs = obj(bOp) ?? {};
   const hs = obj(hOp) ?? {};
   const where = { op, base: bOp, head: hOp };
@@ -75,8 +98,15 @@ function compareOperation(cmp: Comparison, op: string, bPath: string, hPath: str
   judgeDeprecation(cmp, 'api', bs, hs, where, op);
   if (hs.deprecated === true && bs.deprecated !== true) requireDeprecationHeaders(cmp, op, hOp);
   if (bs.operationId !== hs.operationId) {
-    if (bs.operationId !== undefined && hs.operationId !== undefined) cmp.emit('api-operation-id-removed', op, `operationId ${show(bs.operationId)} replaced by ${show(hs.operationId)}`, where);
-    else if (hs.operationId !== undefined) cmp.emit('api-operation-id-added', op, `operationId ${show(hs.operationId)} added`, where);
+    if (bs.operationId !== undefined && hs.operationId !== undefined)
+      cmp.emit(
+        'api-operation-id-removed',
+        op,
+        `operationId ${show(bs.operationId)} replaced by ${show(hs.operationId)}`,
+        where,
+      );
+    else if (hs.operationId !== undefined)
+      cmp.emit('api-operation-id-added', op, `operationId ${show(hs.operationId)} added`, where);
   }
   const bTags = Array.isArray(bs.tags) ? bs.tags.map(String) : [];
   const hTags = Array.isArray(hs.tags) ? hs.tags.map(String) : [];
@@ -94,10 +124,18 @@ function requireDeprecationHeaders(cmp: Comparison, op: string, hOp: Node): void
   const responses = cmp.child('head', hOp, 'responses');
   const names = new Set<string>();
   for (const status of Object.keys(obj(responses) ?? {})) {
-    for (const h of Object.keys(obj(cmp.child('head', cmp.child('head', responses, status), 'headers')) ?? {})) names.add(h.toLowerCase());
+    for (const h of Object.keys(
+      obj(cmp.child('head', cmp.child('head', responses, status), 'headers')) ?? {},
+    ))
+      names.add(h.toLowerCase());
   }
   if (!names.has('deprecation') || !names.has('sunset')) {
-    cmp.emit('deprecated-operation-headers-missing', op, 'deprecated, but its responses do not document the `Deprecation` and `Sunset` headers (RFC 8594)', { op, head: hOp });
+    cmp.emit(
+      'deprecated-operation-headers-missing',
+      op,
+      'deprecated, but its responses do not document the `Deprecation` and `Sunset` headers (RFC 8594)',
+      { op, head: hOp },
+    );
   }
 }
 
@@ -108,7 +146,13 @@ interface Param {
   pathLevel: boolean;
 }
 
-function paramsOf(cmp: Comparison, side: 'base' | 'head', item: Node | undefined, opNode: Node, path: string): Param[] {
+function paramsOf(
+  cmp: Comparison,
+  side: 'base' | 'head',
+  item: Node | undefined,
+  opNode: Node,
+  path: string,
+): Param[] {
   const collect = (owner: Node | undefined, pathLevel: boolean): Param[] => {
     const list = cmp.child(side, owner, 'parameters');
     if (!Array.isArray(list?.v)) return [];
@@ -121,18 +165,31 @@ function paramsOf(cmp: Comparison, side: 'base' | 'head', item: Node | undefined
   };
   const own = collect(opNode, false);
   // Unflattened (oasdiff's default), path-level parameters are judged once per path, not per operation.
-  const inherited = (cmp.options.flattenParams ? collect(item, true) : []).filter((p) => !own.some((o) => o.in === p.in && o.name === p.name));
+  const inherited = (cmp.options.flattenParams ? collect(item, true) : []).filter(
+    (p) => !own.some((o) => o.in === p.in && o.name === p.name),
+  );
   const all = [...own, ...inherited];
   // Path parameters are matched by their position in the template, so a rename is not a removal.
   const order = [...path.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]);
-  return all.map((p) => (p.in === 'path' ? { ...p, name: `{${order.indexOf(p.name)}}`, realName: p.name } : p)) as Param[];
+  return all.map((p) =>
+    p.in === 'path' ? { ...p, name: `{${order.indexOf(p.name)}}`, realName: p.name } : p,
+  ) as Param[];
 }
 
 function paramKey(p: Param): string {
   return `${p.in}:${p.in === 'header' ? p.name.toLowerCase() : p.name}`;
 }
 
-function compareParameters(cmp: Comparison, op: string, bPath: string, hPath: string, bItem: Node | undefined, hItem: Node | undefined, bOp: Node, hOp: Node): void {
+function compareParameters(
+  cmp: Comparison,
+  op: string,
+  bPath: string,
+  hPath: string,
+  bItem: Node | undefined,
+  hItem: Node | undefined,
+  bOp: Node,
+  hOp: Node,
+): void {
   const bList = paramsOf(cmp, 'base', bItem, bOp, bPath);
   const hList = paramsOf(cmp, 'head', hItem, hOp, hPath);
   const hByKey = new Map(hList.map((p) => [paramKey(p), p]));
@@ -148,13 +205,28 @@ function compareParameters(cmp: Comparison, op: string, bPath: string, hPath: st
     }
     const hs = obj(hp.node) ?? {};
     const where = { op, base: bp.node, head: hp.node };
-    if (realName(bp) !== realName(hp)) cmp.emit('request-path-parameter-renamed', subject, `renamed to \`${realName(hp)}\``, where);
-    if (bs.required !== true && hs.required === true) cmp.emit('request-parameter-became-required', subject, 'became required; clients that omit it are rejected', where);
-    if (bs.required === true && hs.required !== true && bp.in !== 'path') cmp.emit('request-parameter-became-optional', subject, 'became optional', where);
+    if (realName(bp) !== realName(hp))
+      cmp.emit('request-path-parameter-renamed', subject, `renamed to \`${realName(hp)}\``, where);
+    if (bs.required !== true && hs.required === true)
+      cmp.emit(
+        'request-parameter-became-required',
+        subject,
+        'became required; clients that omit it are rejected',
+        where,
+      );
+    if (bs.required === true && hs.required !== true && bp.in !== 'path')
+      cmp.emit('request-parameter-became-optional', subject, 'became optional', where);
     judgeDeprecation(cmp, 'request-parameter', bs, hs, where, subject);
     const bSchema = paramSchema(cmp, 'base', bp.node);
     const hSchema = paramSchema(cmp, 'head', hp.node);
-    compareSchema(cmp, bSchema, hSchema, { dir: 'request', kind: 'parameter', paramIn: bp.in, prop: [], op, where: `${bp.in} parameter \`${realName(bp)}\`` });
+    compareSchema(cmp, bSchema, hSchema, {
+      dir: 'request',
+      kind: 'parameter',
+      paramIn: bp.in,
+      prop: [],
+      op,
+      where: `${bp.in} parameter \`${realName(bp)}\``,
+    });
   }
   for (const hp of hList) {
     if (bKeys.has(paramKey(hp))) continue;
@@ -162,7 +234,13 @@ function compareParameters(cmp: Comparison, op: string, bPath: string, hPath: st
     const subject = `${op} ${hp.in} parameter \`${realName(hp)}\``;
     const where = { op, base: bOp, head: hp.node };
     if (hp.in === 'path') cmp.emit('new-request-path-parameter', subject, 'added as a path parameter', where);
-    else if (hs.required === true) cmp.emit('new-required-request-parameter', subject, 'added as required; existing clients do not send it', where);
+    else if (hs.required === true)
+      cmp.emit(
+        'new-required-request-parameter',
+        subject,
+        'added as required; existing clients do not send it',
+        where,
+      );
     else cmp.emit('new-optional-request-parameter', subject, 'added as optional', where);
   }
 }
@@ -171,14 +249,23 @@ function compareParameters(cmp: Comparison, op: string, bPath: string, hPath: st
 function comparePathParameters(cmp: Comparison, path: string, bItem: Node | undefined, hItem: Node): void {
   const list = (side: 'base' | 'head', item: Node | undefined) => {
     const params = cmp.child(side, item, 'parameters');
-    return Array.isArray(params?.v) ? (params.v as unknown[]).map((_, i) => cmp.child(side, params, i)).filter((n): n is Node => !!obj(n)) : [];
+    return Array.isArray(params?.v)
+      ? (params.v as unknown[]).map((_, i) => cmp.child(side, params, i)).filter((n): n is Node => !!obj(n))
+      : [];
   };
   const bKeys = new Set(list('base', bItem).map((n) => `${obj(n)?.in}:${obj(n)?.name}`));
   for (const hp of list('head', hItem)) {
     const p = obj(hp) ?? {};
     if (p.in === 'path' || bKeys.has(`${p.in}:${p.name}`)) continue;
     const required = p.required === true;
-    cmp.emit(required ? 'new-required-request-default-parameter-to-existing-path' : 'new-optional-request-default-parameter-to-existing-path', `${path} ${String(p.in)} parameter \`${String(p.name)}\``, `added to every operation of the path as ${required ? 'required' : 'optional'}`, { op: path, base: bItem, head: hp });
+    cmp.emit(
+      required
+        ? 'new-required-request-default-parameter-to-existing-path'
+        : 'new-optional-request-default-parameter-to-existing-path',
+      `${path} ${String(p.in)} parameter \`${String(p.name)}\``,
+      `added to every operation of the path as ${required ? 'required' : 'optional'}`,
+      { op: path, base: bItem, head: hp },
+    );
   }
 }
 
@@ -197,7 +284,12 @@ function compareRequestBody(cmp: Comparison, op: string, bOp: Node, hOp: Node): 
   const subject = `${op} request body`;
   if (!bBody && hBody) {
     const required = obj(hBody)?.required === true;
-    cmp.emit(required ? 'request-body-added-required' : 'request-body-added-optional', subject, required ? 'added as required' : 'added as optional', { op, base: bOp, head: hBody });
+    cmp.emit(
+      required ? 'request-body-added-required' : 'request-body-added-optional',
+      subject,
+      required ? 'added as required' : 'added as optional',
+      { op, base: bOp, head: hBody },
+    );
     return;
   }
   if (bBody && !hBody) {
@@ -217,18 +309,38 @@ function compareRequestBody(cmp: Comparison, op: string, bOp: Node, hOp: Node): 
   for (const media of bTypes) {
     const bMedia = cmp.child('base', bContent, media);
     if (!hTypes.includes(media)) {
-      cmp.emit('request-body-media-type-removed', `${subject} ${media}`, 'media type removed; clients sending it are rejected', { op, base: bMedia, head: hContent });
+      cmp.emit(
+        'request-body-media-type-removed',
+        `${subject} ${media}`,
+        'media type removed; clients sending it are rejected',
+        { op, base: bMedia, head: hContent },
+      );
       continue;
     }
     const hMedia = cmp.child('head', hContent, media);
     const bSchema = cmp.child('base', bMedia, 'schema');
     const hSchema = cmp.child('head', hMedia, 'schema');
-    if (!bSchema && hSchema) cmp.emit('request-body-media-type-schema-added', `${subject} ${media}`, 'schema added', { op, base: bMedia, head: hSchema });
-    if (bSchema && !hSchema) cmp.emit('request-body-media-type-schema-removed', `${subject} ${media}`, 'schema removed', { op, base: bSchema, head: hMedia });
+    if (!bSchema && hSchema)
+      cmp.emit('request-body-media-type-schema-added', `${subject} ${media}`, 'schema added', {
+        op,
+        base: bMedia,
+        head: hSchema,
+      });
+    if (bSchema && !hSchema)
+      cmp.emit('request-body-media-type-schema-removed', `${subject} ${media}`, 'schema removed', {
+        op,
+        base: bSchema,
+        head: hMedia,
+      });
     compareSchema(cmp, bSchema, hSchema, { dir: 'request', kind: 'body', prop: [], op, where: media });
   }
   for (const media of hTypes) {
-    if (!bTypes.includes(media)) cmp.emit('request-body-media-type-added', `${subject} ${media}`, 'media type added', { op, base: bContent, head: cmp.child('head', hContent, media) });
+    if (!bTypes.includes(media))
+      cmp.emit('request-body-media-type-added', `${subject} ${media}`, 'media type added', {
+        op,
+        base: bContent,
+        head: cmp.child('head', hContent, media),
+      });
   }
 }
 
@@ -245,7 +357,12 @@ function compareResponses(cmp: Comparison, op: string, bOp: Node, hOp: Node): vo
     const bResp = cmp.child('base', bResponses, status);
     const subject = `${op} response ${status}`;
     if (!hCodes.includes(status)) {
-      cmp.emit(isSuccess(status) ? 'response-success-status-removed' : 'response-non-success-status-removed', subject, 'status removed', { op, base: bResp, head: hResponses });
+      cmp.emit(
+        isSuccess(status) ? 'response-success-status-removed' : 'response-non-success-status-removed',
+        subject,
+        'status removed',
+        { op, base: bResp, head: hResponses },
+      );
       continue;
     }
     const hResp = cmp.child('head', hResponses, status);
@@ -257,27 +374,64 @@ function compareResponses(cmp: Comparison, op: string, bOp: Node, hOp: Node): vo
     for (const media of bTypes) {
       const bMedia = cmp.child('base', bContent, media);
       if (!hTypes.includes(media)) {
-        cmp.emit('response-media-type-removed', `${subject} ${media}`, 'media type removed; clients asking for it break', { op, base: bMedia, head: hContent ?? hResp });
+        cmp.emit(
+          'response-media-type-removed',
+          `${subject} ${media}`,
+          'media type removed; clients asking for it break',
+          { op, base: bMedia, head: hContent ?? hResp },
+        );
         continue;
       }
       const hMedia = cmp.child('head', hContent, media);
       const bSchema = cmp.child('base', bMedia, 'schema');
       const hSchema = cmp.child('head', hMedia, 'schema');
-      if (!bSchema && hSchema) cmp.emit('response-body-media-type-schema-added', `${subject} ${media}`, 'schema added', { op, base: bMedia, head: hSchema });
-      if (bSchema && !hSchema) cmp.emit('response-body-media-type-schema-removed', `${subject} ${media}`, 'schema removed', { op, base: bSchema, head: hMedia });
-      compareSchema(cmp, bSchema, hSchema, { dir: 'response', kind: 'body', prop: [], op, where: `status ${status} ${media}` });
+      if (!bSchema && hSchema)
+        cmp.emit('response-body-media-type-schema-added', `${subject} ${media}`, 'schema added', {
+          op,
+          base: bMedia,
+          head: hSchema,
+        });
+      if (bSchema && !hSchema)
+        cmp.emit('response-body-media-type-schema-removed', `${subject} ${media}`, 'schema removed', {
+          op,
+          base: bSchema,
+          head: hMedia,
+        });
+      compareSchema(cmp, bSchema, hSchema, {
+        dir: 'response',
+        kind: 'body',
+        prop: [],
+        op,
+        where: `status ${status} ${media}`,
+      });
     }
     for (const media of hTypes) {
-      if (!bTypes.includes(media)) cmp.emit('response-media-type-added', `${subject} ${media}`, 'media type added', { op, base: bContent ?? bResp, head: cmp.child('head', hContent, media) });
+      if (!bTypes.includes(media))
+        cmp.emit('response-media-type-added', `${subject} ${media}`, 'media type added', {
+          op,
+          base: bContent ?? bResp,
+          head: cmp.child('head', hContent, media),
+        });
     }
   }
   for (const status of hCodes) {
     if (bCodes.includes(status)) continue;
-    cmp.emit(isSuccess(status) ? 'response-success-status-added' : 'response-non-success-status-added', `${op} response ${status}`, 'status added', { op, base: bResponses, head: cmp.child('head', hResponses, status) });
+    cmp.emit(
+      isSuccess(status) ? 'response-success-status-added' : 'response-non-success-status-added',
+      `${op} response ${status}`,
+      'status added',
+      { op, base: bResponses, head: cmp.child('head', hResponses, status) },
+    );
   }
 }
 
-function compareHeaders(cmp: Comparison, op: string, status: string, bResp: Node | undefined, hResp: Node | undefined): void {
+function compareHeaders(
+  cmp: Comparison,
+  op: string,
+  status: string,
+  bResp: Node | undefined,
+  hResp: Node | undefined,
+): void {
   const bHeaders = cmp.child('base', bResp, 'headers');
   const hHeaders = cmp.child('head', hResp, 'headers');
   const bNames = Object.keys(obj(bHeaders) ?? {});
@@ -289,15 +443,36 @@ function compareHeaders(cmp: Comparison, op: string, status: string, bResp: Node
     const match = find(hNames, name);
     if (match === undefined) {
       const required = obj(bh)?.required === true;
-      cmp.emit(required ? 'required-response-header-removed' : 'optional-response-header-removed', subject, 'removed', { op, base: bh, head: hResp });
+      cmp.emit(
+        required ? 'required-response-header-removed' : 'optional-response-header-removed',
+        subject,
+        'removed',
+        { op, base: bh, head: hResp },
+      );
       continue;
     }
     const hh = cmp.child('head', hHeaders, match);
-    if (obj(bh)?.required === true && obj(hh)?.required !== true) cmp.emit('response-header-became-optional', subject, 'became optional; clients relying on it break', { op, base: bh, head: hh });
-    compareSchema(cmp, paramSchema(cmp, 'base', bh as Node), paramSchema(cmp, 'head', hh as Node), { dir: 'response', kind: 'header', prop: [], op, where: `status ${status} header \`${name}\`` });
+    if (obj(bh)?.required === true && obj(hh)?.required !== true)
+      cmp.emit('response-header-became-optional', subject, 'became optional; clients relying on it break', {
+        op,
+        base: bh,
+        head: hh,
+      });
+    compareSchema(cmp, paramSchema(cmp, 'base', bh as Node), paramSchema(cmp, 'head', hh as Node), {
+      dir: 'response',
+      kind: 'header',
+      prop: [],
+      op,
+      where: `status ${status} header \`${name}\``,
+    });
   }
   for (const name of hNames) {
-    if (find(bNames, name) === undefined) cmp.emit('response-header-added', `${op} response ${status} header \`${name}\``, 'added', { op, base: bResp, head: cmp.child('head', hHeaders, name) });
+    if (find(bNames, name) === undefined)
+      cmp.emit('response-header-added', `${op} response ${status} header \`${name}\``, 'added', {
+        op,
+        base: bResp,
+        head: cmp.child('head', hHeaders, name),
+      });
   }
 }
 
@@ -306,7 +481,11 @@ function compareComponents(cmp: Comparison): void {
   const hSchemas = cmp.child('head', cmp.child('head', cmp.root('head'), 'components'), 'schemas');
   const hNames = new Set(Object.keys(obj(hSchemas) ?? {}));
   for (const name of Object.keys(obj(bSchemas) ?? {})) {
-    if (!hNames.has(name)) cmp.emit('api-schema-removed', `components/schemas/${name}`, 'schema removed from components', { base: cmp.child('base', bSchemas, name), head: hSchemas });
+    if (!hNames.has(name))
+      cmp.emit('api-schema-removed', `components/schemas/${name}`, 'schema removed from components', {
+        base: cmp.child('base', bSchemas, name),
+        head: hSchemas,
+      });
   }
 }
 
@@ -315,6 +494,10 @@ function compareWebhooks(cmp: Comparison): void {
   const hHooks = cmp.child('head', cmp.root('head'), 'webhooks');
   const bNames = Object.keys(obj(bHooks) ?? {});
   const hNames = Object.keys(obj(hHooks) ?? {});
-  for (const n of bNames) if (!hNames.includes(n)) cmp.emit('webhook-removed', `webhook ${n}`, 'removed', { base: cmp.child('base', bHooks, n) });
-  for (const n of hNames) if (!bNames.includes(n)) cmp.emit('webhook-added', `webhook ${n}`, 'added', { head: cmp.child('head', hHooks, n) });
+  for (const n of bNames)
+    if (!hNames.includes(n))
+      cmp.emit('webhook-removed', `webhook ${n}`, 'removed', { base: cmp.child('base', bHooks, n) });
+  for (const n of hNames)
+    if (!bNames.includes(n))
+      cmp.emit('webhook-added', `webhook ${n}`, 'added', { head: cmp.child('head', hHooks, n) });
 }

@@ -34,7 +34,9 @@ export interface Loc {
 
 export class Comparison {
   readonly findings: Finding[] = [];
-  readonly options: Required<Omit<CompareOptions, 'minSunsetDays'>> & { minSunsetDays: Partial<Record<Stability, number>> };
+  readonly options: Required<Omit<CompareOptions, 'minSunsetDays'>> & {
+    minSunsetDays: Partial<Record<Stability, number>>;
+  };
   constructor(
     readonly base: LoadedDocument,
     readonly head: LoadedDocument,
@@ -59,7 +61,10 @@ export class Comparison {
     if (!node || node.v === null || typeof node.v !== 'object') return undefined;
     const raw = (node.v as Record<string, unknown>)[key];
     if (raw === undefined) return undefined;
-    return this.deref(side, { v: raw, at: { file: node.at.file, pointer: `${node.at.pointer}/${escapeToken(String(key))}` } });
+    return this.deref(side, {
+      v: raw,
+      at: { file: node.at.file, pointer: `${node.at.pointer}/${escapeToken(String(key))}` },
+    });
   }
 
   deref(side: 'base' | 'head', node: Node): Node {
@@ -70,7 +75,11 @@ export class Comparison {
       if (ref === undefined) return current;
       const target = doc.resolveRef(ref, current.at.file);
       if (!target) return current;
-      current = { v: target.value, at: { file: target.file, pointer: target.pointer }, via: node.via ?? node.at };
+      current = {
+        v: target.value,
+        at: { file: target.file, pointer: target.pointer },
+        via: node.via ?? node.at,
+      };
     }
     return current;
   }
@@ -96,7 +105,12 @@ export class Comparison {
   }
 
   /** Emits when the composed id exists in the catalogue; the engine builds ids from prefix + change. */
-  emitIfKnown(id: string, subject: string, detail: string, where: { op?: string; base?: Node; head?: Node }): boolean {
+  emitIfKnown(
+    id: string,
+    subject: string,
+    detail: string,
+    where: { op?: string; base?: Node; head?: Node },
+  ): boolean {
     if (!catalogue.has(id)) return false;
     this.emit(id, subject, detail, where);
     return true;

@@ -17,9 +17,14 @@ export function parseSunset(raw: unknown): Date | undefined {
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (day) {
     const date = new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3])));
-    return date.getUTCMonth() === Number(day[2]) - 1 && date.getUTCDate() === Number(day[3]) ? date : undefined;
+    return date.getUTCMonth() === Number(day[2]) - 1 && date.getUTCDate() === Number(day[3])
+      ? date
+      : undefined;
   }
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) || /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) {
+  if (
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) ||
+    /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)
+  ) {
     const date = new Date(text);
     return Number.isNaN(date.getTime()) ? undefined : date;
   }
@@ -48,7 +53,14 @@ export function minDays(cmp: Comparison, stability: Stability | '' | 'invalid'):
  * `deprecated` flipped between base and head on a property (`request-property`/`response-property`),
  * a parameter (`request-parameter`) or an operation (`api`).
  */
-export function judgeDeprecation(cmp: Comparison, prefix: string, bs: Json, hs: Json, where: Where, subject: string): void {
+export function judgeDeprecation(
+  cmp: Comparison,
+  prefix: string,
+  bs: Json,
+  hs: Json,
+  where: Where,
+  subject: string,
+): void {
   const was = bs.deprecated === true;
   const is = hs.deprecated === true;
   const ids = deprecationIds(prefix);
@@ -66,18 +78,32 @@ export function judgeDeprecation(cmp: Comparison, prefix: string, bs: Json, hs: 
   const days = minDays(cmp, stability);
   if (sunset === undefined) {
     if (days > 0 || cmp.options.sunsetPolicy === 'strict') {
-      cmp.emitIfKnown(ids.sunsetMissing, subject, 'deprecated without an x-sunset date; add `x-sunset: YYYY-MM-DD`', where) ||
-        cmp.emit(ids.deprecated, subject, 'deprecated', where);
+      cmp.emitIfKnown(
+        ids.sunsetMissing,
+        subject,
+        'deprecated without an x-sunset date; add `x-sunset: YYYY-MM-DD`',
+        where,
+      ) || cmp.emit(ids.deprecated, subject, 'deprecated', where);
     } else cmp.emit(ids.deprecated, subject, 'deprecated', where);
     return;
   }
   const date = parseSunset(sunset);
   if (!date) {
-    cmp.emitIfKnown(ids.sunsetInvalid, subject, `x-sunset ${String(sunset)} is not a date (use YYYY-MM-DD)`, where);
+    cmp.emitIfKnown(
+      ids.sunsetInvalid,
+      subject,
+      `x-sunset ${String(sunset)} is not a date (use YYYY-MM-DD)`,
+      where,
+    );
     return;
   }
   if (daysUntil(date, cmp.options.now) < days) {
-    cmp.emitIfKnown(ids.tooSmall, subject, `x-sunset ${String(sunset)} is less than ${days} days away (minimum for its stability level)`, where);
+    cmp.emitIfKnown(
+      ids.tooSmall,
+      subject,
+      `x-sunset ${String(sunset)} is less than ${days} days away (minimum for its stability level)`,
+      where,
+    );
     return;
   }
   cmp.emit(ids.withSunset, subject, `deprecated with sunset ${String(sunset)}`, where);
@@ -115,12 +141,27 @@ function deprecationIds(prefix: string) {
 }
 
 /** Both sides deprecated: the sunset may not disappear nor move earlier than the allowed window. */
-function judgeSunsetChange(cmp: Comparison, prefix: string, bs: Json, hs: Json, where: Where, subject: string): void {
+function judgeSunsetChange(
+  cmp: Comparison,
+  prefix: string,
+  bs: Json,
+  hs: Json,
+  where: Where,
+  subject: string,
+): void {
   const ids =
     prefix === 'api'
-      ? { deleted: 'sunset-deleted', earlier: 'api-sunset-date-changed-too-small', parse: 'api-path-sunset-parse' }
+      ? {
+          deleted: 'sunset-deleted',
+          earlier: 'api-sunset-date-changed-too-small',
+          parse: 'api-path-sunset-parse',
+        }
       : prefix === 'request-parameter'
-        ? { deleted: 'request-parameter-sunset-deleted', earlier: 'request-parameter-sunset-date-changed-too-small', parse: 'request-parameter-sunset-parse' }
+        ? {
+            deleted: 'request-parameter-sunset-deleted',
+            earlier: 'request-parameter-sunset-date-changed-too-small',
+            parse: 'request-parameter-sunset-parse',
+          }
         : undefined;
   if (!ids) return;
   const before = bs['x-sunset'];
@@ -139,25 +180,58 @@ function judgeSunsetChange(cmp: Comparison, prefix: string, bs: Json, hs: Json, 
   if (h.getTime() >= b.getTime()) return;
   const days = minDays(cmp, stabilityOf(hs));
   if (daysUntil(h, cmp.options.now) < days || h.getTime() < b.getTime()) {
-    cmp.emit(ids.earlier, subject, `x-sunset moved earlier from ${String(before)} to ${String(after)}`, where);
+    cmp.emit(
+      ids.earlier,
+      subject,
+      `x-sunset moved earlier from ${String(before)} to ${String(after)}`,
+      where,
+    );
   }
 }
 
 /** Stability may only rise; an unknown level is reported as unreadable. */
-export function judgeStability(cmp: Comparison, prefix: string, bs: Json, hs: Json, where: Where, subject: string, invalidId = prefix === 'api' ? 'api-invalid-stability-level' : undefined): void {
+export function judgeStability(
+  cmp: Comparison,
+  prefix: string,
+  bs: Json,
+  hs: Json,
+  where: Where,
+  subject: string,
+  invalidId = prefix === 'api' ? 'api-invalid-stability-level' : undefined,
+): void {
   const before = stabilityOf(bs);
   const after = stabilityOf(hs);
   if (before === after) return;
   if (before === 'invalid' || after === 'invalid') {
-    if (invalidId) cmp.emit(invalidId, subject, `x-stability-level ${String((after === 'invalid' ? hs : bs)['x-stability-level'])} is not one of draft, alpha, beta, stable`, where);
+    if (invalidId)
+      cmp.emit(
+        invalidId,
+        subject,
+        `x-stability-level ${String((after === 'invalid' ? hs : bs)['x-stability-level'])} is not one of draft, alpha, beta, stable`,
+        where,
+      );
     return;
   }
   const rank = (s: Stability | '') => (s === '' ? -1 : STABILITY_ORDER.indexOf(s));
   if (before !== '' && (after === '' || rank(after) < rank(before))) {
-    cmp.emitIfKnown(`${prefix}-stability-decreased`, subject, `stability lowered from ${before} to ${after || 'unspecified'}`, where);
-  } else if (after !== '' && rank(after) > rank(before) && rank(before) >= STABILITY_ORDER.indexOf(cmp.options.stabilityLevel)) {
+    cmp.emitIfKnown(
+      `${prefix}-stability-decreased`,
+      subject,
+      `stability lowered from ${before} to ${after || 'unspecified'}`,
+      where,
+    );
+  } else if (
+    after !== '' &&
+    rank(after) > rank(before) &&
+    rank(before) >= STABILITY_ORDER.indexOf(cmp.options.stabilityLevel)
+  ) {
     // Leaving draft/alpha is not news to clients that were never promised anything.
-    cmp.emitIfKnown(`${prefix}-stability-increased`, subject, `stability raised from ${before || 'unspecified'} to ${after}`, where);
+    cmp.emitIfKnown(
+      `${prefix}-stability-increased`,
+      subject,
+      `stability raised from ${before || 'unspecified'} to ${after}`,
+      where,
+    );
   }
 }
 
@@ -165,18 +239,47 @@ export function judgeStability(cmp: Comparison, prefix: string, bs: Json, hs: Js
  * An operation/parameter is gone from head. `kind` picks the id family: `api-path` (whole path),
  * `api` (one operation), `request-parameter`.
  */
-export function judgeRemoval(cmp: Comparison, kind: 'api-path' | 'api' | 'request-parameter', bs: Json, where: Where, subject: string): void {
+export function judgeRemoval(
+  cmp: Comparison,
+  kind: 'api-path' | 'api' | 'request-parameter',
+  bs: Json,
+  where: Where,
+  subject: string,
+): void {
   const ids =
     kind === 'request-parameter'
-      ? { without: 'request-parameter-removed', withDep: 'request-parameter-removed-with-deprecation', parse: 'request-parameter-sunset-parse', before: 'request-parameter-removed-before-sunset', noSunset: 'request-parameter-removed-without-sunset' }
-      : { without: `${kind}-removed-without-deprecation`, withDep: `${kind}-removed-with-deprecation`, parse: 'api-path-sunset-parse', before: `${kind}-removed-before-sunset`, noSunset: `${kind}-removed-without-sunset` };
+      ? {
+          without: 'request-parameter-removed',
+          withDep: 'request-parameter-removed-with-deprecation',
+          parse: 'request-parameter-sunset-parse',
+          before: 'request-parameter-removed-before-sunset',
+          noSunset: 'request-parameter-removed-without-sunset',
+        }
+      : {
+          without: `${kind}-removed-without-deprecation`,
+          withDep: `${kind}-removed-with-deprecation`,
+          parse: 'api-path-sunset-parse',
+          before: `${kind}-removed-before-sunset`,
+          noSunset: `${kind}-removed-without-sunset`,
+        };
   if (bs.deprecated !== true) {
-    cmp.emit(ids.without, subject, 'removed without deprecation; deprecate it first with `deprecated: true` and `x-sunset`, and remove it after that date', where);
+    cmp.emit(
+      ids.without,
+      subject,
+      'removed without deprecation; deprecate it first with `deprecated: true` and `x-sunset`, and remove it after that date',
+      where,
+    );
     return;
   }
   const sunset = bs['x-sunset'];
   if (sunset === undefined) {
-    if (cmp.options.sunsetPolicy === 'strict') cmp.emit(ids.noSunset, subject, 'removed while deprecated without an x-sunset date; announce a sunset and remove it after it passes', where);
+    if (cmp.options.sunsetPolicy === 'strict')
+      cmp.emit(
+        ids.noSunset,
+        subject,
+        'removed while deprecated without an x-sunset date; announce a sunset and remove it after it passes',
+        where,
+      );
     else cmp.emit(ids.withDep, subject, 'removed after deprecation', where);
     return;
   }
@@ -186,7 +289,12 @@ export function judgeRemoval(cmp: Comparison, kind: 'api-path' | 'api' | 'reques
     return;
   }
   if (daysUntil(date, cmp.options.now) >= 0) {
-    cmp.emit(ids.before, subject, `removed before its sunset date ${String(sunset)}; keep it until then`, where);
+    cmp.emit(
+      ids.before,
+      subject,
+      `removed before its sunset date ${String(sunset)}; keep it until then`,
+      where,
+    );
     return;
   }
   cmp.emit(ids.withDep, subject, `removed after its sunset ${String(sunset)}`, where);

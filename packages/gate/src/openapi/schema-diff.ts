@@ -25,15 +25,30 @@ export interface SchemaSite {
 
 type Json = Record<string, unknown>;
 
-export function compareSchema(cmp: Comparison, b: Node | undefined, h: Node | undefined, site: SchemaSite): void {
+export function compareSchema(
+  cmp: Comparison,
+  b: Node | undefined,
+  h: Node | undefined,
+  site: SchemaSite,
+): void {
   compare(cmp, b, h, site, new Set());
 }
 
 function prefixOf(site: SchemaSite): string {
   // Array items of a parameter are still the parameter to a client: `?ids=1&ids=2`.
   const nested = site.prop.some((p) => p !== 'items' || site.kind !== 'parameter');
-  if (site.kind === 'parameter') return !nested ? 'request-parameter' : site.paramIn === 'header' ? 'request-header-property' : 'request-parameter-property';
-  if (site.kind === 'header') return site.dir === 'response' ? 'response-header' : nested ? 'request-header-property' : 'request-parameter';
+  if (site.kind === 'parameter')
+    return !nested
+      ? 'request-parameter'
+      : site.paramIn === 'header'
+        ? 'request-header-property'
+        : 'request-parameter-property';
+  if (site.kind === 'header')
+    return site.dir === 'response'
+      ? 'response-header'
+      : nested
+        ? 'request-header-property'
+        : 'request-parameter';
   return `${site.dir}-${nested ? 'property' : 'body'}`;
 }
 
@@ -47,17 +62,38 @@ function raise(cmp: Comparison, site: SchemaSite, change: string, detail: string
   const where = { op: site.op, base: b, head: h };
   const subject = subjectOf(site);
   if (site.prop.length > 0) {
-    if (site.dir === 'request' && site.readOnly && cmp.emitIfKnown(`request-read-only-property-${change}`, subject, detail, where)) return;
-    if (site.dir === 'response' && site.writeOnly && cmp.emitIfKnown(`response-write-only-property-${change}`, subject, detail, where)) return;
+    if (
+      site.dir === 'request' &&
+      site.readOnly &&
+      cmp.emitIfKnown(`request-read-only-property-${change}`, subject, detail, where)
+    )
+      return;
+    if (
+      site.dir === 'response' &&
+      site.writeOnly &&
+      cmp.emitIfKnown(`response-write-only-property-${change}`, subject, detail, where)
+    )
+      return;
   }
-  if (site.kind === 'body' && site.dir === 'response' && site.prop.length === 0 && change === 'enum-value-removed') {
+  if (
+    site.kind === 'body' &&
+    site.dir === 'response' &&
+    site.prop.length === 0 &&
+    change === 'enum-value-removed'
+  ) {
     cmp.emitIfKnown('response-mediatype-enum-value-removed', subject, detail, where);
     return;
   }
   cmp.emitIfKnown(`${prefixOf(site)}-${change}`, subject, detail, where);
 }
 
-function compare(cmp: Comparison, b: Node | undefined, h: Node | undefined, site: SchemaSite, stack: Set<string>): void {
+function compare(
+  cmp: Comparison,
+  b: Node | undefined,
+  h: Node | undefined,
+  site: SchemaSite,
+  stack: Set<string>,
+): void {
   if (!b || !h) return;
   const key = `${b.at.file}#${b.at.pointer}|${h.at.file}#${h.at.pointer}`;
   if (stack.has(key)) return;
@@ -68,8 +104,23 @@ function compare(cmp: Comparison, b: Node | undefined, h: Node | undefined, site
     const bs = obj(bn.node) ?? {};
     const hs = obj(hn.node) ?? {};
     if (site.prop.length > 0) {
-      judgeDeprecation(cmp, `${site.dir}-property`, bs, hs, { op: site.op, base: bn.node, head: hn.node }, subjectOf(site));
-      judgeStability(cmp, `${site.dir}-property`, bs, hs, { op: site.op, base: bn.node, head: hn.node }, subjectOf(site), 'api-invalid-stability-level');
+      judgeDeprecation(
+        cmp,
+        `${site.dir}-property`,
+        bs,
+        hs,
+        { op: site.op, base: bn.node, head: hn.node },
+        subjectOf(site),
+      );
+      judgeStability(
+        cmp,
+        `${site.dir}-property`,
+        bs,
+        hs,
+        { op: site.op, base: bn.node, head: hn.node },
+        subjectOf(site),
+        'api-invalid-stability-level',
+      );
     }
     compareNullability(cmp, bn, hn, site);
     compareTypes(cmp, bs, hs, site, bn.node, hn.node, bn.nullable || hn.nullable);
@@ -78,22 +129,48 @@ function compare(cmp: Comparison, b: Node | undefined, h: Node | undefined, site
     compareValues(cmp, bs, hs, site, bn.node, hn.node);
     compareDiscriminator(cmp, bs, hs, site, bn.node, hn.node);
     compareApplicators(cmp, bs, hs, site, bn.node, hn.node);
-    for (const comb of ['allOf', 'anyOf', 'oneOf'] as const) compareCombinator(cmp, comb, bn.node, hn.node, site, stack);
+    for (const comb of ['allOf', 'anyOf', 'oneOf'] as const)
+      compareCombinator(cmp, comb, bn.node, hn.node, site, stack);
     compareProperties(cmp, bn.node, hn.node, site, stack);
     const sub = (k: string, seg: string) =>
-      compare(cmp, cmp.child('base', bn.node, k), cmp.child('head', hn.node, k), { ...site, prop: [...site.prop, seg] }, stack);
+      compare(
+        cmp,
+        cmp.child('base', bn.node, k),
+        cmp.child('head', hn.node, k),
+        { ...site, prop: [...site.prop, seg] },
+        stack,
+      );
     sub('items', 'items');
-    for (const k of ['not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema']) {
+    for (const k of [
+      'not',
+      'if',
+      'then',
+      'else',
+      'contains',
+      'propertyNames',
+      'unevaluatedItems',
+      'unevaluatedProperties',
+      'contentSchema',
+    ]) {
       if (obj(cmp.child('base', bn.node, k)) && obj(cmp.child('head', hn.node, k))) sub(k, k);
     }
     const bPrefix = cmp.child('base', bn.node, 'prefixItems');
     const hPrefix = cmp.child('head', hn.node, 'prefixItems');
     if (Array.isArray(bPrefix?.v) && Array.isArray(hPrefix?.v)) {
       for (let i = 0; i < Math.min(bPrefix.v.length, hPrefix.v.length); i++) {
-        compare(cmp, cmp.child('base', bPrefix, i), cmp.child('head', hPrefix, i), { ...site, prop: [...site.prop, `prefixItems/${i}`] }, stack);
+        compare(
+          cmp,
+          cmp.child('base', bPrefix, i),
+          cmp.child('head', hPrefix, i),
+          { ...site, prop: [...site.prop, `prefixItems/${i}`] },
+          stack,
+        );
       }
     }
-    if (obj(cmp.child('base', bn.node, 'additionalProperties')) && obj(cmp.child('head', hn.node, 'additionalProperties'))) {
+    if (
+      obj(cmp.child('base', bn.node, 'additionalProperties')) &&
+      obj(cmp.child('head', hn.node, 'additionalProperties'))
+    ) {
       sub('additionalProperties', 'additionalProperties');
     }
     compareClosedness(cmp, bs, hs, site, bn.node, hn.node);
@@ -110,7 +187,8 @@ interface Unwrapped {
 /** `oneOf/anyOf: [X, {type: null}]` reads as a nullable X, so the wrap is one nullability change, not a restructure. */
 function unwrapNullable(cmp: Comparison, side: 'base' | 'head', node: Node): Unwrapped {
   const s = obj(node) ?? {};
-  let nullable = s.nullable === true || (Array.isArray(s.type) && s.type.includes('null')) || s.type === 'null';
+  let nullable =
+    s.nullable === true || (Array.isArray(s.type) && s.type.includes('null')) || s.type === 'null';
   for (const comb of ['oneOf', 'anyOf'] as const) {
     const list = s[comb];
     if (!Array.isArray(list) || list.length !== 2) continue;
@@ -127,7 +205,14 @@ function unwrapNullable(cmp: Comparison, side: 'base' | 'head', node: Node): Unw
 
 function compareNullability(cmp: Comparison, b: Unwrapped, h: Unwrapped, site: SchemaSite): void {
   if (b.nullable === h.nullable) return;
-  raise(cmp, site, h.nullable ? 'became-nullable' : 'became-not-nullable', h.nullable ? 'became nullable' : 'became not nullable', b.node, h.node);
+  raise(
+    cmp,
+    site,
+    h.nullable ? 'became-nullable' : 'became-not-nullable',
+    h.nullable ? 'became nullable' : 'became not nullable',
+    b.node,
+    h.node,
+  );
 }
 
 /** `oneOf: [{type: string}, {type: integer}]` is a list of types written long-hand. */
@@ -136,7 +221,11 @@ function typeUnion(s: Json): string[] | undefined {
   for (const comb of ['oneOf', 'anyOf'] as const) {
     const list = s[comb];
     if (!Array.isArray(list) || list.length < 2) continue;
-    const types = list.map((m) => (m && typeof m === 'object' && Object.keys(m).length === 1 && typeof (m as Json).type === 'string' ? String((m as Json).type) : undefined));
+    const types = list.map((m) =>
+      m && typeof m === 'object' && Object.keys(m).length === 1 && typeof (m as Json).type === 'string'
+        ? String((m as Json).type)
+        : undefined,
+    );
     if (types.every((t) => t !== undefined)) return types as string[];
   }
   return undefined;
@@ -150,7 +239,15 @@ function typesOf(s: Json): string[] {
   return list.filter((x) => x !== 'null').sort();
 }
 
-function compareTypes(cmp: Comparison, bs: Json, hs: Json, site: SchemaSite, b: Node, h: Node, _nullable: boolean): void {
+function compareTypes(
+  cmp: Comparison,
+  bs: Json,
+  hs: Json,
+  site: SchemaSite,
+  b: Node,
+  h: Node,
+  _nullable: boolean,
+): void {
   const bt = typesOf(bs);
   const ht = typesOf(hs);
   const same = bt.length === ht.length && bt.every((t, i) => t === ht[i]);
@@ -158,9 +255,12 @@ function compareTypes(cmp: Comparison, bs: Json, hs: Json, site: SchemaSite, b: 
     if (bt.length > 1 || ht.length > 1) {
       const added = ht.filter((t) => !bt.includes(t));
       const removed = bt.filter((t) => !ht.includes(t));
-      if (added.length > 0 && removed.length > 0) raise(cmp, site, 'type-changed', `type changed from ${bt.join('|')} to ${ht.join('|')}`, b, h);
-      else if (added.length > 0) raise(cmp, site, 'list-of-types-widened', `types ${added.join(', ')} added`, b, h);
-      else if (removed.length > 0) raise(cmp, site, 'list-of-types-narrowed', `types ${removed.join(', ')} removed`, b, h);
+      if (added.length > 0 && removed.length > 0)
+        raise(cmp, site, 'type-changed', `type changed from ${bt.join('|')} to ${ht.join('|')}`, b, h);
+      else if (added.length > 0)
+        raise(cmp, site, 'list-of-types-widened', `types ${added.join(', ')} added`, b, h);
+      else if (removed.length > 0)
+        raise(cmp, site, 'list-of-types-narrowed', `types ${removed.join(', ')} removed`, b, h);
       return;
     }
     if (bt.length === 0 || ht.length === 0) return;
@@ -169,8 +269,13 @@ function compareTypes(cmp: Comparison, bs: Json, hs: Json, site: SchemaSite, b: 
     const detail = `type changed from ${from} to ${to}`;
     // Query, path and header values are strings on the wire, so a parameter turning into a string widens it.
     const loose = site.kind === 'parameter' && !site.prop.some((p) => p !== 'items');
-    if ((from === 'integer' && to === 'number') || (loose && to === 'string')) raise(cmp, site, 'type-generalized', `type widened from ${from} to ${to}`, b, h);
-    else if ((from === 'number' && to === 'integer') || (site.kind === 'parameter' && !loose && from === 'string')) raise(cmp, site, 'type-specialized', `type narrowed from ${from} to ${to}`, b, h);
+    if ((from === 'integer' && to === 'number') || (loose && to === 'string'))
+      raise(cmp, site, 'type-generalized', `type widened from ${from} to ${to}`, b, h);
+    else if (
+      (from === 'number' && to === 'integer') ||
+      (site.kind === 'parameter' && !loose && from === 'string')
+    )
+      raise(cmp, site, 'type-specialized', `type narrowed from ${from} to ${to}`, b, h);
     else raise(cmp, site, 'type-changed', detail, b, h);
     return;
   }
@@ -203,18 +308,38 @@ function compareEnums(cmp: Comparison, bs: Json, hs: Json, site: SchemaSite, b: 
   if (be && he) {
     const bk = new Set(be.map((v) => JSON.stringify(v)));
     const hk = new Set(he.map((v) => JSON.stringify(v)));
-    for (const v of be) if (!hk.has(JSON.stringify(v))) raise(cmp, site, 'enum-value-removed', `enum value ${show(v)} removed`, b, h);
-    for (const v of he) if (!bk.has(JSON.stringify(v))) raise(cmp, site, 'enum-value-added', `enum value ${show(v)} added`, b, h);
+    for (const v of be)
+      if (!hk.has(JSON.stringify(v)))
+        raise(cmp, site, 'enum-value-removed', `enum value ${show(v)} removed`, b, h);
+    for (const v of he)
+      if (!bk.has(JSON.stringify(v)))
+        raise(cmp, site, 'enum-value-added', `enum value ${show(v)} added`, b, h);
   } else if (!be && he) {
     raise(cmp, site, 'became-enum', `restricted to the enum ${he.map(show).join(', ')}`, b, h);
   } else if (be && !he) {
-    raise(cmp, site, 'enum-removed', `enum of ${be.length} values removed; any ${typesOf(hs).join('|') || 'value'} is now allowed`, b, h);
+    raise(
+      cmp,
+      site,
+      'enum-removed',
+      `enum of ${be.length} values removed; any ${typesOf(hs).join('|') || 'value'} is now allowed`,
+      b,
+      h,
+    );
   }
   const bx = enumOf(bs, 'x-extensible-enum');
   const hx = enumOf(hs, 'x-extensible-enum');
   if (bx && hx) {
     const hk = new Set(hx.map((v) => JSON.stringify(v)));
-    for (const v of bx) if (!hk.has(JSON.stringify(v))) raise(cmp, site, 'x-extensible-enum-value-removed', `x-extensible-enum value ${show(v)} removed`, b, h);
+    for (const v of bx)
+      if (!hk.has(JSON.stringify(v)))
+        raise(
+          cmp,
+          site,
+          'x-extensible-enum-value-removed',
+          `x-extensible-enum value ${show(v)} removed`,
+          b,
+          h,
+        );
   }
 }
 
@@ -234,17 +359,27 @@ const BOUNDS: Array<{ key: string; name: string; upper: boolean }> = [
 
 function compareBounds(cmp: Comparison, bs: Json, hs: Json, site: SchemaSite, b: Node, h: Node): void {
   const bounds = [...BOUNDS];
-  if (typeof bs.exclusiveMaximum === 'number' || typeof hs.exclusiveMaximum === 'number') bounds.push({ key: 'exclusiveMaximum', name: 'exclusive-max', upper: true });
-  if (typeof bs.exclusiveMinimum === 'number' || typeof hs.exclusiveMinimum === 'number') bounds.push({ key: 'exclusiveMinimum', name: 'exclusive-min', upper: false });
+  if (typeof bs.exclusiveMaximum === 'number' || typeof hs.exclusiveMaximum === 'number')
+    bounds.push({ key: 'exclusiveMaximum', name: 'exclusive-max', upper: true });
+  if (typeof bs.exclusiveMinimum === 'number' || typeof hs.exclusiveMinimum === 'number')
+    bounds.push({ key: 'exclusiveMinimum', name: 'exclusive-min', upper: false });
   for (const { key, name, upper } of bounds) {
     const bv = typeof bs[key] === 'number' ? (bs[key] as number) : undefined;
     const hv = typeof hs[key] === 'number' ? (hs[key] as number) : undefined;
     if (bv === hv) continue;
     if (bv === undefined && hv !== undefined) raise(cmp, site, `${name}-set`, `${key} set to ${hv}`, b, h);
-    else if (bv !== undefined && hv === undefined) raise(cmp, site, `${name}-unset`, `${key} ${bv} removed`, b, h);
+    else if (bv !== undefined && hv === undefined)
+      raise(cmp, site, `${name}-unset`, `${key} ${bv} removed`, b, h);
     else if (bv !== undefined && hv !== undefined) {
       const change = hv > bv ? 'increased' : 'decreased';
-      raise(cmp, site, `${name}-${change}`, `${key} ${change} from ${bv} to ${hv}${(upper ? hv < bv : hv > bv) ? '' : ''}`, b, h);
+      raise(
+        cmp,
+        site,
+        `${name}-${change}`,
+        `${key} ${change} from ${bv} to ${hv}${(upper ? hv < bv : hv > bv) ? '' : ''}`,
+        b,
+        h,
+      );
     }
   }
 }
@@ -259,14 +394,16 @@ function compareValues(cmp: Comparison, bs: Json, hs: Json, site: SchemaSite, b:
     if (bv === undefined && hv === undefined) continue;
     if (bv === undefined) raise(cmp, site, `${name}-added`, `${key} ${show(hv)} added`, b, h);
     else if (hv === undefined) raise(cmp, site, `${name}-removed`, `${key} ${show(bv)} removed`, b, h);
-    else if (JSON.stringify(bv) !== JSON.stringify(hv)) raise(cmp, site, `${name}-changed`, `${key} changed from ${show(bv)} to ${show(hv)}`, b, h);
+    else if (JSON.stringify(bv) !== JSON.stringify(hv))
+      raise(cmp, site, `${name}-changed`, `${key} changed from ${show(bv)} to ${show(hv)}`, b, h);
   }
   const bp = typeof bs.pattern === 'string' && bs.pattern !== '' ? bs.pattern : undefined;
   const hp = typeof hs.pattern === 'string' && hs.pattern !== '' ? hs.pattern : undefined;
   if (bp !== hp) {
     if (bp === undefined) raise(cmp, site, 'pattern-added', `pattern ${hp} added`, b, h);
     else if (hp === undefined) raise(cmp, site, 'pattern-removed', `pattern ${bp} removed`, b, h);
-    else if (hp === '.*' || hp === '^.*$') raise(cmp, site, 'pattern-generalized', `pattern ${bp} generalized to ${hp}`, b, h);
+    else if (hp === '.*' || hp === '^.*$')
+      raise(cmp, site, 'pattern-generalized', `pattern ${bp} generalized to ${hp}`, b, h);
     else raise(cmp, site, 'pattern-changed', `pattern changed from ${bp} to ${hp}`, b, h);
   }
   for (const [key, name] of [
@@ -276,7 +413,14 @@ function compareValues(cmp: Comparison, bs: Json, hs: Json, site: SchemaSite, b:
     if (bs[key] !== hs[key] && bs[key] !== undefined && hs[key] !== undefined) {
       raise(cmp, site, `${name}-changed`, `${key} changed from ${show(bs[key])} to ${show(hs[key])}`, b, h);
     } else if (bs[key] !== hs[key]) {
-      raise(cmp, site, `${name}-changed`, `${key} changed from ${show(bs[key] ?? 'none')} to ${show(hs[key] ?? 'none')}`, b, h);
+      raise(
+        cmp,
+        site,
+        `${name}-changed`,
+        `${key} changed from ${show(bs[key] ?? 'none')} to ${show(hs[key] ?? 'none')}`,
+        b,
+        h,
+      );
     }
   }
 }
@@ -285,19 +429,59 @@ function compareDiscriminator(cmp: Comparison, bs: Json, hs: Json, site: SchemaS
   const bd = bs.discriminator as Json | undefined;
   const hd = hs.discriminator as Json | undefined;
   if (!bd && !hd) return;
-  if (!bd) return raise(cmp, site, 'discriminator-added', 'discriminator added', b, h);
-  if (!hd) return raise(cmp, site, 'discriminator-removed', 'discriminator removed', b, h);
+  if (!bd || !hd) {
+    raise(
+      cmp,
+      site,
+      bd ? 'discriminator-removed' : 'discriminator-added',
+      bd ? 'discriminator removed' : 'discriminator added',
+      b,
+      h,
+    );
+    return;
+  }
   if (bd.propertyName !== hd.propertyName) {
-    raise(cmp, site, 'discriminator-property-name-changed', `discriminator property changed from ${show(bd.propertyName)} to ${show(hd.propertyName)}`, b, h);
+    raise(
+      cmp,
+      site,
+      'discriminator-property-name-changed',
+      `discriminator property changed from ${show(bd.propertyName)} to ${show(hd.propertyName)}`,
+      b,
+      h,
+    );
   }
   const bm = (bd.mapping ?? {}) as Json;
   const hm = (hd.mapping ?? {}) as Json;
   const added = Object.keys(hm).filter((k) => !(k in bm));
   const removed = Object.keys(bm).filter((k) => !(k in hm));
-  if (added.length > 0) raise(cmp, site, 'discriminator-mapping-added', `discriminator mapping keys ${added.join(', ')} added`, b, h);
-  if (removed.length > 0) raise(cmp, site, 'discriminator-mapping-deleted', `discriminator mapping keys ${removed.join(', ')} removed`, b, h);
+  if (added.length > 0)
+    raise(
+      cmp,
+      site,
+      'discriminator-mapping-added',
+      `discriminator mapping keys ${added.join(', ')} added`,
+      b,
+      h,
+    );
+  if (removed.length > 0)
+    raise(
+      cmp,
+      site,
+      'discriminator-mapping-deleted',
+      `discriminator mapping keys ${removed.join(', ')} removed`,
+      b,
+      h,
+    );
   for (const k of Object.keys(bm)) {
-    if (k in hm && bm[k] !== hm[k]) raise(cmp, site, 'discriminator-mapping-changed', `discriminator mapping ${k} changed from ${show(bm[k])} to ${show(hm[k])}`, b, h);
+    if (k in hm && bm[k] !== hm[k])
+      raise(
+        cmp,
+        site,
+        'discriminator-mapping-changed',
+        `discriminator mapping ${k} changed from ${show(bm[k])} to ${show(hm[k])}`,
+        b,
+        h,
+      );
   }
 }
 
@@ -315,7 +499,8 @@ function compareApplicators(cmp: Comparison, bs: Json, hs: Json, site: SchemaSit
   ] as const) {
     const had = bs[key] !== undefined;
     const has = hs[key] !== undefined;
-    if (had !== has) raise(cmp, site, `${name}-${has ? 'added' : 'removed'}`, `${key} ${has ? 'added' : 'removed'}`, b, h);
+    if (had !== has)
+      raise(cmp, site, `${name}-${has ? 'added' : 'removed'}`, `${key} ${has ? 'added' : 'removed'}`, b, h);
   }
   for (const [key, name] of [
     ['patternProperties', 'pattern-property'],
@@ -330,22 +515,43 @@ function compareApplicators(cmp: Comparison, bs: Json, hs: Json, site: SchemaSit
   const hdr = (hs.dependentRequired ?? {}) as Record<string, unknown>;
   for (const k of Object.keys(hdr)) {
     if (!(k in bdr)) raise(cmp, site, 'dependent-required-added', `dependentRequired ${k} added`, b, h);
-    else if (JSON.stringify(bdr[k]) !== JSON.stringify(hdr[k])) raise(cmp, site, 'dependent-required-changed', `dependentRequired ${k} changed`, b, h);
+    else if (JSON.stringify(bdr[k]) !== JSON.stringify(hdr[k]))
+      raise(cmp, site, 'dependent-required-changed', `dependentRequired ${k} changed`, b, h);
   }
-  for (const k of Object.keys(bdr)) if (!(k in hdr)) raise(cmp, site, 'dependent-required-removed', `dependentRequired ${k} removed`, b, h);
+  for (const k of Object.keys(bdr))
+    if (!(k in hdr)) raise(cmp, site, 'dependent-required-removed', `dependentRequired ${k} removed`, b, h);
   const bpi = Array.isArray(bs.prefixItems) ? bs.prefixItems.length : 0;
   const hpi = Array.isArray(hs.prefixItems) ? hs.prefixItems.length : 0;
   if (hpi > bpi) raise(cmp, site, 'prefix-items-added', `${hpi - bpi} prefixItems added`, b, h);
   if (hpi < bpi) raise(cmp, site, 'prefix-items-removed', `${bpi - hpi} prefixItems removed`, b, h);
 }
 
-const ANNOTATIONS = new Set(['description', 'title', 'example', 'examples', 'deprecated', 'externalDocs', '$comment', 'readOnly', 'writeOnly', 'x-stability-level', 'x-sunset']);
+const ANNOTATIONS = new Set([
+  'description',
+  'title',
+  'example',
+  'examples',
+  'deprecated',
+  'externalDocs',
+  '$comment',
+  'readOnly',
+  'writeOnly',
+  'x-stability-level',
+  'x-sunset',
+]);
 
 function isAnnotationOnly(s: Json | undefined): boolean {
   return !!s && Object.keys(s).every((k) => ANNOTATIONS.has(k) || k.startsWith('x-'));
 }
 
-function compareCombinator(cmp: Comparison, comb: 'allOf' | 'anyOf' | 'oneOf', b: Node, h: Node, site: SchemaSite, stack: Set<string>): void {
+function compareCombinator(
+  cmp: Comparison,
+  comb: 'allOf' | 'anyOf' | 'oneOf',
+  b: Node,
+  h: Node,
+  site: SchemaSite,
+  stack: Set<string>,
+): void {
   const bl = cmp.child('base', b, comb);
   const hl = cmp.child('head', h, comb);
   // A long-hand list of types is judged as types, not as subschemas.
@@ -353,7 +559,8 @@ function compareCombinator(cmp: Comparison, comb: 'allOf' | 'anyOf' | 'oneOf', b
   const hItems = Array.isArray(hl?.v) && !typeUnion(obj(h) ?? {}) ? (hl.v as unknown[]) : [];
   if (bItems.length === 0 && hItems.length === 0) return;
   const name = comb === 'allOf' ? 'all-of' : comb === 'anyOf' ? 'any-of' : 'one-of';
-  const label = (raw: unknown, i: number) => refOf(raw) ?? (obj({ v: raw } as Node)?.title as string | undefined) ?? `#${i + 1}`;
+  const label = (raw: unknown, i: number) =>
+    refOf(raw) ?? (obj({ v: raw } as Node)?.title as string | undefined) ?? `#${i + 1}`;
   const keyOf = (raw: unknown) => refOf(raw)?.replace(/^.*#/, '#') ?? JSON.stringify(raw);
   const unmatchedHead = new Map<number, unknown>(hItems.map((v, i) => [i, v]));
   const pairs: Array<[number, number]> = [];
@@ -378,11 +585,25 @@ function compareCombinator(cmp: Comparison, comb: 'allOf' | 'anyOf' | 'oneOf', b
   }
   for (const i of removed) {
     const annotation = comb === 'allOf' && isAnnotationOnly(obj(cmp.child('base', bl, i)));
-    raise(cmp, site, `${name}-removed${annotation ? '-annotation-only' : ''}`, `${label(bItems[i], i)} removed from ${comb}`, b, h);
+    raise(
+      cmp,
+      site,
+      `${name}-removed${annotation ? '-annotation-only' : ''}`,
+      `${label(bItems[i], i)} removed from ${comb}`,
+      b,
+      h,
+    );
   }
   for (const [i, raw] of unmatchedHead) {
     const annotation = comb === 'allOf' && isAnnotationOnly(obj(cmp.child('head', hl, i)));
-    raise(cmp, site, `${name}-added${annotation ? '-annotation-only' : ''}`, `${label(raw, i)} added to ${comb}`, b, h);
+    raise(
+      cmp,
+      site,
+      `${name}-added${annotation ? '-annotation-only' : ''}`,
+      `${label(raw, i)} added to ${comb}`,
+      b,
+      h,
+    );
   }
   for (const [i, j] of pairs) compare(cmp, cmp.child('base', bl, i), cmp.child('head', hl, j), site, stack);
 }
@@ -405,18 +626,34 @@ function compareProperties(cmp: Comparison, b: Node, h: Node, site: SchemaSite, 
   for (const name of bNames) {
     const bc = cmp.child('base', bp, name);
     const bcs = obj(bc) ?? {};
-    const childSite: SchemaSite = { ...site, prop: [...site.prop, name], readOnly: site.readOnly || bcs.readOnly === true, writeOnly: site.writeOnly || bcs.writeOnly === true };
+    const childSite: SchemaSite = {
+      ...site,
+      prop: [...site.prop, name],
+      readOnly: site.readOnly || bcs.readOnly === true,
+      writeOnly: site.writeOnly || bcs.writeOnly === true,
+    };
     const subject = subjectOf(childSite);
     if (!hNames.includes(name)) {
       if (site.kind !== 'body') continue;
       if (site.dir === 'request') {
         if (bcs.readOnly === true) continue;
-        if (hs.additionalProperties === false) cmp.emit('request-property-removed-from-closed-schema', subject, 'removed, and the schema forbids additional properties: clients still sending it are rejected', { op, base: bc, head: h });
+        if (hs.additionalProperties === false)
+          cmp.emit(
+            'request-property-removed-from-closed-schema',
+            subject,
+            'removed, and the schema forbids additional properties: clients still sending it are rejected',
+            { op, base: bc, head: h },
+          );
         else cmp.emit('request-property-removed', subject, 'removed', { op, base: bc, head: h });
       } else {
         const required = bReq.has(name) ? 'required' : 'optional';
         const wo = bcs.writeOnly === true ? '-write-only' : '';
-        cmp.emit(`response-${required}${wo}-property-removed`, subject, `${required} property removed; clients reading it break`, { op, base: bc, head: h });
+        cmp.emit(
+          `response-${required}${wo}-property-removed`,
+          subject,
+          `${required} property removed; clients reading it break`,
+          { op, base: bc, head: h },
+        );
       }
       continue;
     }
@@ -426,21 +663,60 @@ function compareProperties(cmp: Comparison, b: Node, h: Node, site: SchemaSite, 
       const wasReq = bReq.has(name);
       const isReq = hReq.has(name);
       if (site.dir === 'request' && wasReq !== isReq && hcs.readOnly !== true) {
-        if (isReq) cmp.emit(hcs.default !== undefined ? 'request-property-became-required-with-default' : 'request-property-became-required', subject, 'became required; clients that omit it are rejected', { op, base: bc, head: hc });
-        else cmp.emit('request-property-became-optional', subject, 'became optional', { op, base: bc, head: hc });
+        if (isReq)
+          cmp.emit(
+            hcs.default !== undefined
+              ? 'request-property-became-required-with-default'
+              : 'request-property-became-required',
+            subject,
+            'became required; clients that omit it are rejected',
+            { op, base: bc, head: hc },
+          );
+        else
+          cmp.emit('request-property-became-optional', subject, 'became optional', {
+            op,
+            base: bc,
+            head: hc,
+          });
       }
       if (site.dir === 'response' && wasReq !== isReq) {
         const wo = hcs.writeOnly === true ? '-write-only' : '';
-        if (isReq) cmp.emit(`response${wo}-property-became-required`, subject, 'became required', { op, base: bc, head: hc });
-        else cmp.emit(`response${wo}-property-became-optional`, subject, 'became optional; clients relying on it break', { op, base: bc, head: hc });
+        if (isReq)
+          cmp.emit(`response${wo}-property-became-required`, subject, 'became required', {
+            op,
+            base: bc,
+            head: hc,
+          });
+        else
+          cmp.emit(
+            `response${wo}-property-became-optional`,
+            subject,
+            'became optional; clients relying on it break',
+            { op, base: bc, head: hc },
+          );
       }
       for (const flag of ['readOnly', 'writeOnly'] as const) {
         if ((bcs[flag] === true) === (hcs[flag] === true)) continue;
         const slug = `${hcs[flag] === true ? '' : 'not-'}${flag === 'readOnly' ? 'read-only' : 'write-only'}`;
-        cmp.emitIfKnown(`${site.dir}-${isReq ? 'required' : 'optional'}-property-became-${slug}`, subject, `became ${slug}`, { op, base: bc, head: hc });
+        cmp.emitIfKnown(
+          `${site.dir}-${isReq ? 'required' : 'optional'}-property-became-${slug}`,
+          subject,
+          `became ${slug}`,
+          { op, base: bc, head: hc },
+        );
       }
     }
-    compare(cmp, bc, hc, { ...childSite, readOnly: site.readOnly || hcs.readOnly === true || bcs.readOnly === true, writeOnly: site.writeOnly || hcs.writeOnly === true }, stack);
+    compare(
+      cmp,
+      bc,
+      hc,
+      {
+        ...childSite,
+        readOnly: site.readOnly || hcs.readOnly === true || bcs.readOnly === true,
+        writeOnly: site.writeOnly || hcs.writeOnly === true,
+      },
+      stack,
+    );
   }
   if (site.kind !== 'body') return;
   for (const name of hNames) {
@@ -451,11 +727,23 @@ function compareProperties(cmp: Comparison, b: Node, h: Node, site: SchemaSite, 
     const required = hReq.has(name);
     if (site.dir === 'request') {
       if (hcs.readOnly === true) continue;
-      if (required) cmp.emit(hcs.default !== undefined ? 'new-required-request-property-with-default' : 'new-required-request-property', subject, 'added as required; existing clients do not send it', { op, base: b, head: hc });
+      if (required)
+        cmp.emit(
+          hcs.default !== undefined
+            ? 'new-required-request-property-with-default'
+            : 'new-required-request-property',
+          subject,
+          'added as required; existing clients do not send it',
+          { op, base: b, head: hc },
+        );
       else cmp.emit('new-optional-request-property', subject, 'added as optional', { op, base: b, head: hc });
     } else {
       const wo = hcs.writeOnly === true ? '-write-only' : '';
-      cmp.emit(`response-${required ? 'required' : 'optional'}${wo}-property-added`, subject, 'added', { op, base: b, head: hc });
+      cmp.emit(`response-${required ? 'required' : 'optional'}${wo}-property-added`, subject, 'added', {
+        op,
+        base: b,
+        head: hc,
+      });
     }
   }
 }
@@ -463,7 +751,16 @@ function compareProperties(cmp: Comparison, b: Node, h: Node, site: SchemaSite, 
 /** A request schema that starts rejecting unknown properties rejects clients that send extra fields. */
 function compareClosedness(cmp: Comparison, bs: Json, hs: Json, site: SchemaSite, b: Node, h: Node): void {
   if (site.dir !== 'request' || site.kind !== 'body') return;
-  if (hs.additionalProperties === false && bs.additionalProperties !== false && (bs.type === 'object' || bs.properties)) {
-    cmp.emit('request-body-additional-properties-closed', subjectOf(site), 'now sets additionalProperties: false; clients sending extra fields are rejected', { op: site.op, base: b, head: h });
+  if (
+    hs.additionalProperties === false &&
+    bs.additionalProperties !== false &&
+    (bs.type === 'object' || bs.properties)
+  ) {
+    cmp.emit(
+      'request-body-additional-properties-closed',
+      subjectOf(site),
+      'now sets additionalProperties: false; clients sending extra fields are rejected',
+      { op: site.op, base: b, head: h },
+    );
   }
 }

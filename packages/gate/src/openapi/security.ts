@@ -10,7 +10,14 @@ type Requirement = Record<string, string[]>;
 function requirementsOf(node: Node | undefined): Requirement[] | undefined {
   const v = (node?.v as Record<string, unknown> | undefined)?.security;
   if (!Array.isArray(v)) return undefined;
-  return v.map((r) => Object.fromEntries(Object.entries((r ?? {}) as Record<string, unknown>).map(([k, s]) => [k, Array.isArray(s) ? s.map(String) : []])));
+  return v.map((r) =>
+    Object.fromEntries(
+      Object.entries((r ?? {}) as Record<string, unknown>).map(([k, s]) => [
+        k,
+        Array.isArray(s) ? s.map(String) : [],
+      ]),
+    ),
+  );
 }
 
 const keyOf = (r: Requirement) => Object.keys(r).sort().join(' AND ');
@@ -19,6 +26,7 @@ const keyOf = (r: Requirement) => Object.keys(r).sort().join(' AND ');
 export function compareSecurity(cmp: Comparison, op: string | undefined, bNode: Node, hNode: Node): void {
   const b = requirementsOf(bNode);
   const h = requirementsOf(hNode);
+  if (op !== undefined) judgeEffective(cmp, op, bNode, hNode);
   const global = op === undefined;
   const prefix = global ? 'api-global-security' : 'api-security';
   const subject = op ?? 'document';
@@ -36,16 +44,41 @@ export function compareSecurity(cmp: Comparison, op: string | undefined, bNode: 
     for (const scheme of Object.keys(r)) {
       const before = r[scheme] ?? [];
       const after = hr[scheme] ?? [];
-      for (const s of after) if (!before.includes(s)) cmp.emit(`${prefix}-scope-added`, subject, `scope ${s} added to ${scheme}`, where);
-      for (const s of before) if (!after.includes(s)) cmp.emit(`${prefix}-scope-removed`, subject, `scope ${s} removed from ${scheme}`, where);
+      for (const s of after)
+        if (!before.includes(s))
+          cmp.emit(`${prefix}-scope-added`, subject, `scope ${s} added to ${scheme}`, where);
+      for (const s of before)
+        if (!after.includes(s))
+          cmp.emit(`${prefix}-scope-removed`, subject, `scope ${s} removed from ${scheme}`, where);
     }
   }
-  for (const k of hKeys.keys()) if (!bKeys.has(k) && k !== '') cmp.emit(`${prefix}-added`, subject, `security requirement ${k} added`, where);
-  if (global || !b || !h) return;
-  // A client satisfying base alternative r still passes if some head alternative needs no more than r.
-  const covers = (need: Requirement, have: Requirement) => Object.entries(need).every(([s, scopes]) => have[s] !== undefined && scopes.every((x) => (have[s] ?? []).includes(x)));
+  for (const k of hKeys.keys())
+    if (!bKeys.has(k) && k !== '')
+      cmp.emit(`${prefix}-added`, subject, `security requirement ${k} added`, where);
+}
+
+/**
+ * What an operation really requires: its own `security`, else the document's; none means anonymous.
+ * A client satisfying base alternative r still passes if some head alternative needs no more than r.
+ */
+function judgeEffective(cmp: Comparison, op: string, bNode: Node, hNode: Node): void {
+  const effective = (side: 'base' | 'head', node: Node) => {
+    const list = requirementsOf(node) ?? requirementsOf(cmp.root(side)) ?? [];
+    return list.length === 0 ? [{}] : list;
+  };
+  const bl = effective('base', bNode);
+  const hl = effective('head', hNode);
+  const covers = (need: Requirement, have: Requirement) =>
+    Object.entries(need).every(
+      ([s, scopes]) => have[s] !== undefined && scopes.every((x) => (have[s] ?? []).includes(x)),
+    );
   const stranded = bl.filter((r) => !hl.some((n) => covers(n, r)));
-  if (stranded.length > 0 && bl.length > 0) {
-    cmp.emit('api-security-requirement-tightened', subject, `clients authenticated with ${stranded.map((r) => keyOf(r) || 'no credentials').join(' or ')} no longer satisfy any security requirement`, where);
+  if (stranded.length > 0) {
+    cmp.emit(
+      'api-security-requirement-tightened',
+      op,
+      `clients authenticated with ${stranded.map((r) => keyOf(r) || 'no credentials').join(' or ')} no longer satisfy any security requirement`,
+      { op, base: bNode, head: hNode },
+    );
   }
 }

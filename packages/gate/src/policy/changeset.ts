@@ -15,7 +15,9 @@ export interface ChangesetVerdict {
 
 export function checkChangeset(repoRoot: string, needed: Bump, packages?: string[]): ChangesetVerdict {
   const dir = path.join(repoRoot, '.changeset');
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.md') && f.toLowerCase() !== 'readme.md') : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir).filter((f) => f.endsWith('.md') && f.toLowerCase() !== 'readme.md')
+    : [];
   let declared: Bump = 'none';
   const used: string[] = [];
   for (const file of files) {
@@ -32,9 +34,15 @@ export function checkChangeset(repoRoot: string, needed: Bump, packages?: string
   const verdict: ChangesetVerdict = { declared, files: [...new Set(used)] };
   if (needed === 'none') return verdict;
   if (declared === 'none') {
-    verdict.problem = { id: 'changeset-missing', message: `the contract change needs a ${needed} release but no .changeset/*.md declares one; run \`pnpm changeset\` and choose ${needed}` };
+    verdict.problem = {
+      id: 'changeset-missing',
+      message: `the contract change needs a ${needed} release but no .changeset/*.md declares one; run \`pnpm changeset\` and choose ${needed}`,
+    };
   } else if (BUMP_RANK[declared] < BUMP_RANK[needed]) {
-    verdict.problem = { id: 'changeset-level-too-low', message: `the changesets declare ${declared} but the contract change needs ${needed}; raise the bump in ${verdict.files.join(', ')}` };
+    verdict.problem = {
+      id: 'changeset-level-too-low',
+      message: `the changesets declare ${declared} but the contract change needs ${needed}; raise the bump in ${verdict.files.join(', ')}`,
+    };
   }
   return verdict;
 }

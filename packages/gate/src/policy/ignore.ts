@@ -29,7 +29,9 @@ export function readIgnoreFile(file: string): unknown[] {
 function matches(entry: IgnoreEntry, f: Finding): boolean {
   if (entry.id !== f.id) return false;
   if (entry.path === '*' || f.operation === entry.path) return true;
-  return [f.base, f.head, f.baseDefinition, f.headDefinition].some((loc) => loc !== undefined && entry.path.startsWith('/') && loc.pointer.startsWith(entry.path));
+  return [f.base, f.head, f.baseDefinition, f.headDefinition].some(
+    (loc) => loc !== undefined && entry.path.startsWith('/') && loc.pointer.startsWith(entry.path),
+  );
 }
 
 /** Marks suppressed findings and returns the findings about the ignore file itself. */
@@ -37,19 +39,39 @@ export function applyIgnores(findings: Finding[], raw: unknown[], now: Date, fil
   const problems: Finding[] = [];
   raw.forEach((item, i) => {
     const e = (item ?? {}) as Record<string, unknown>;
-    const expires = e.expires instanceof Date ? e.expires.toISOString().slice(0, 10) : String(e.expires ?? '');
+    const expires =
+      e.expires instanceof Date ? e.expires.toISOString().slice(0, 10) : String(e.expires ?? '');
     const date = parseSunset(expires);
     const where = { file, pointer: `/${i}` };
-    if (typeof e.id !== 'string' || typeof e.path !== 'string' || typeof e.reason !== 'string' || e.reason.trim() === '' || !date) {
-      problems.push({ id: 'ignore-entry-invalid', level: 'error', part: 'breaking', message: `${file} entry ${i + 1}: needs id, path, a non-empty reason and expires: YYYY-MM-DD`, head: where });
+    if (
+      typeof e.id !== 'string' ||
+      typeof e.path !== 'string' ||
+      typeof e.reason !== 'string' ||
+      e.reason.trim() === '' ||
+      !date
+    ) {
+      problems.push({
+        id: 'ignore-entry-invalid',
+        level: 'error',
+        part: 'breaking',
+        message: `${file} entry ${i + 1}: needs id, path, a non-empty reason and expires: YYYY-MM-DD`,
+        head: where,
+      });
       return;
     }
     const entry: IgnoreEntry = { id: e.id, path: e.path, reason: e.reason, expires };
     if (date.getTime() < now.getTime()) {
-      problems.push({ id: 'ignore-entry-expired', level: 'warning', part: 'breaking', message: `${file} entry ${i + 1} (${entry.id} on ${entry.path}) expired on ${expires}; fix the finding or renew the entry with a new reason`, head: where });
+      problems.push({
+        id: 'ignore-entry-expired',
+        level: 'warning',
+        part: 'breaking',
+        message: `${file} entry ${i + 1} (${entry.id} on ${entry.path}) expired on ${expires}; fix the finding or renew the entry with a new reason`,
+        head: where,
+      });
       return;
     }
-    for (const f of findings) if (!f.suppressed && matches(entry, f)) f.suppressed = { reason: entry.reason, expires: entry.expires };
+    for (const f of findings)
+      if (!f.suppressed && matches(entry, f)) f.suppressed = { reason: entry.reason, expires: entry.expires };
   });
   return problems;
 }

@@ -34,7 +34,9 @@ export function isDecrease(from: string, to: string): boolean {
  * differ but no check fired (descriptions, examples); none: identical.
  */
 export function neededBump(compatibility: Finding[], documentsDiffer: boolean): Bump {
-  const relevant = compatibility.filter((f) => !f.suppressed && (f.part === 'breaking' || f.part === 'deprecation'));
+  const relevant = compatibility.filter(
+    (f) => !f.suppressed && (f.part === 'breaking' || f.part === 'deprecation'),
+  );
   if (relevant.some((f) => f.level === 'error')) return 'major';
   if (relevant.length > 0) return 'minor';
   return documentsDiffer ? 'patch' : 'none';

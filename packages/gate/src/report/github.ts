@@ -11,7 +11,13 @@ export function formatGithub(report: GateReport): string {
     .filter((f) => !f.suppressed && f.level !== 'info')
     .map((f) => {
       const loc = f.head?.line ? f.head : (f.base ?? f.head);
-      const props = [loc ? `file=${escProp(rel(loc.file))}` : '', loc?.line ? `line=${loc.line}` : '', `title=${escProp(f.id)}`].filter(Boolean).join(',');
+      const props = [
+        loc ? `file=${escProp(rel(loc.file))}` : '',
+        loc?.line ? `line=${loc.line}` : '',
+        `title=${escProp(f.id)}`,
+      ]
+        .filter(Boolean)
+        .join(',');
       return `::${kind[f.level]} ${props}::${esc(f.message)}\n`;
     })
     .join('');

@@ -8,7 +8,11 @@ import { formatText } from './text.ts';
 export type ReportFormat = 'text' | 'json' | 'junit' | 'markdown' | 'github';
 export const REPORT_FORMATS: ReportFormat[] = ['text', 'json', 'junit', 'markdown', 'github'];
 
-export function formatReport(report: GateReport, format: ReportFormat, options: { verbose?: boolean } = {}): string {
+export function formatReport(
+  report: GateReport,
+  format: ReportFormat,
+  options: { verbose?: boolean } = {},
+): string {
   switch (format) {
     case 'json':
       return formatJson(report);

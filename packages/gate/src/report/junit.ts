@@ -1,7 +1,11 @@
 import type { GateReport } from '../gate.ts';
 import { PART_TITLE, grouped, where } from './shared.ts';
 
-const esc = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
+const esc = (s: string) =>
+  s.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c,
+  );
 
 /** One test suite per part, one test case per finding; findings at or above --fail-on are failures. */
 export function formatJunit(report: GateReport): string {
@@ -18,6 +22,9 @@ export function formatJunit(report: GateReport): string {
     });
     return `  <testsuite name="${esc(PART_TITLE[part])}" tests="${list.length}" failures="${failures}">\n${cases.join('\n')}\n  </testsuite>`;
   });
-  if (suites.length === 0) suites.push('  <testsuite name="croupier gate" tests="1" failures="0">\n    <testcase classname="gate" name="no findings"/>\n  </testsuite>');
+  if (suites.length === 0)
+    suites.push(
+      '  <testsuite name="croupier gate" tests="1" failures="0">\n    <testcase classname="gate" name="no findings"/>\n  </testsuite>',
+    );
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="croupier gate">\n${suites.join('\n')}\n</testsuites>\n`;
 }

@@ -11,12 +11,19 @@ export const PART_TITLE: Record<Finding['part'], string> = {
 const ORDER = ['error', 'warning', 'info'] as const;
 
 export function sorted(findings: Finding[]): Finding[] {
-  return [...findings].sort((a, b) => ORDER.indexOf(a.level) - ORDER.indexOf(b.level) || (a.operation ?? '').localeCompare(b.operation ?? '') || a.id.localeCompare(b.id));
+  return [...findings].sort(
+    (a, b) =>
+      ORDER.indexOf(a.level) - ORDER.indexOf(b.level) ||
+      (a.operation ?? '').localeCompare(b.operation ?? '') ||
+      a.id.localeCompare(b.id),
+  );
 }
 
 export function grouped(report: GateReport): Array<[Finding['part'], Finding[]]> {
   const parts: Finding['part'][] = ['breaking', 'deprecation', 'semver', 'lint'];
-  return parts.map((p) => [p, sorted(report.findings.filter((f) => f.part === p))] as [Finding['part'], Finding[]]).filter(([, list]) => list.length > 0);
+  return parts
+    .map((p) => [p, sorted(report.findings.filter((f) => f.part === p))] as [Finding['part'], Finding[]])
+    .filter(([, list]) => list.length > 0);
 }
 
 export function rel(file: string, cwd = process.cwd()): string {

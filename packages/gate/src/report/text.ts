@@ -11,9 +11,17 @@ export function formatText(report: GateReport, options: { verbose?: boolean } = 
     const hidden = list.length - shown.length;
     lines.push('', `${PART_TITLE[part]} (${list.length})`);
     for (const f of shown) {
-      lines.push(`  ${f.suppressed ? '○' : MARK[f.level]} ${f.level.padEnd(7)} ${f.id}  ${f.message}${f.suppressed ? ` [ignored until ${f.suppressed.expires}: ${f.suppressed.reason}]` : ''}`);
-      if (f.base) lines.push(`      base: ${where(f.base)}${f.baseDefinition ? `  (defined at ${where(f.baseDefinition)})` : ''}`);
-      if (f.head) lines.push(`      head: ${where(f.head)}${f.headDefinition ? `  (defined at ${where(f.headDefinition)})` : ''}`);
+      lines.push(
+        `  ${f.suppressed ? '○' : MARK[f.level]} ${f.level.padEnd(7)} ${f.id}  ${f.message}${f.suppressed ? ` [ignored until ${f.suppressed.expires}: ${f.suppressed.reason}]` : ''}`,
+      );
+      if (f.base)
+        lines.push(
+          `      base: ${where(f.base)}${f.baseDefinition ? `  (defined at ${where(f.baseDefinition)})` : ''}`,
+        );
+      if (f.head)
+        lines.push(
+          `      head: ${where(f.head)}${f.headDefinition ? `  (defined at ${where(f.headDefinition)})` : ''}`,
+        );
     }
     if (hidden > 0) lines.push(`  … and ${hidden} info finding(s); --verbose shows them`);
   }

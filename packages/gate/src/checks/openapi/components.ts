@@ -2,7 +2,31 @@
 import type { CheckDefinition } from '../../model.ts';
 
 export const componentsChecks: CheckDefinition[] = [
-  { id: "api-schema-removed", level: 'info', part: 'breaking', area: 'components', message: "removed the schema %s", doc: "schema deleted from components/schemas", origin: 'oasdiff' },
-  { id: "webhook-added", level: 'info', part: 'breaking', area: 'components', message: "webhook %s added", doc: "webhook added", origin: 'oasdiff' },
-  { id: "webhook-removed", level: 'error', part: 'breaking', area: 'components', message: "webhook %s removed", doc: "webhook removed", origin: 'oasdiff' },
+  {
+    id: 'api-schema-removed',
+    level: 'info',
+    part: 'breaking',
+    area: 'components',
+    message: 'removed the schema %s',
+    doc: 'schema deleted from components/schemas',
+    origin: 'oasdiff',
+  },
+  {
+    id: 'webhook-added',
+    level: 'info',
+    part: 'breaking',
+    area: 'components',
+    message: 'webhook %s added',
+    doc: 'webhook added',
+    origin: 'oasdiff',
+  },
+  {
+    id: 'webhook-removed',
+    level: 'error',
+    part: 'breaking',
+    area: 'components',
+    message: 'webhook %s removed',
+    doc: 'webhook removed',
+    origin: 'oasdiff',
+  },
 ];

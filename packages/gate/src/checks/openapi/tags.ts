@@ -2,6 +2,22 @@
 import type { CheckDefinition } from '../../model.ts';
 
 export const tagsChecks: CheckDefinition[] = [
-  { id: "api-tag-added", level: 'info', part: 'breaking', area: 'tags', message: "api tag %s added", doc: "endpoint tag added", origin: 'oasdiff' },
-  { id: "api-tag-removed", level: 'info', part: 'breaking', area: 'tags', message: "api tag %s removed", doc: "endpoint tag deleted", origin: 'oasdiff' },
+  {
+    id: 'api-tag-added',
+    level: 'info',
+    part: 'breaking',
+    area: 'tags',
+    message: 'api tag %s added',
+    doc: 'endpoint tag added',
+    origin: 'oasdiff',
+  },
+  {
+    id: 'api-tag-removed',
+    level: 'info',
+    part: 'breaking',
+    area: 'tags',
+    message: 'api tag %s removed',
+    doc: 'endpoint tag deleted',
+    origin: 'oasdiff',
+  },
 ];
