@@ -12,7 +12,7 @@ function listed(section: string): string[] {
   const start = text.indexOf(`## ${section}`);
   if (start === -1) return [];
   const end = text.indexOf('\n## ', start + 3);
-  return [...text.slice(start, end === -1 ? undefined : end).matchAll(/^\| `([^`]+)` \|/gm)]
+  return [...text.slice(start, end === -1 ? undefined : end).matchAll(/^\| `([^`]+)` *\|/gm)]
     .map((m) => m[1] ?? '')
     .sort();
 }

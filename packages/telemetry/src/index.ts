@@ -1,0 +1,34 @@
+export { errorCodeOfPayload } from './fastify/error-code.ts';
+export { requestTraceContext, type TracingPluginOptions, tracingPlugin } from './fastify/tracing-plugin.ts';
+export {
+  fastifyPath,
+  type OperationEntry,
+  type OperationIdOf,
+  type OperationTable,
+  operationIdFromTable,
+  routePatternOf,
+} from './operations.ts';
+export {
+  activeTraceId,
+  currentTraceparent,
+  formatTraceparent,
+  isW3cTraceId,
+  newTraceId,
+  parseTraceparent,
+  type Traceparent,
+  traceContextFor,
+  traceIdFor,
+} from './trace-id.ts';
+export {
+  markFailed,
+  type StartSpanOptions,
+  setupTracing,
+  spanNames,
+  startSpan,
+  type TraceExporterKind,
+  type Tracing,
+  type TracingOptions,
+  tracer,
+  withSpan,
+  X_TRACE_ID_ATTRIBUTE,
+} from './tracing.ts';
