@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
+import { registerCerts } from './certs.ts';
 import { registerCodegen } from './codegen.ts';
 import { registerGate } from './gate.ts';
 import { registerSandbox } from './sandbox.ts';
 
 /** Each entry adds one subcommand. Keep one file per command; keep the list sorted. */
-export const commands: Array<(program: Command) => void> = [registerCodegen, registerGate, registerSandbox];
+export const commands: Array<(program: Command) => void> = [
+  registerCerts,
+  registerCodegen,
+  registerGate,
+  registerSandbox,
+];
