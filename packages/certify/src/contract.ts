@@ -175,7 +175,8 @@ export class Contract {
             requestSchemaPointer = body.pointer
               ? `${body.baseId}#${body.pointer}/content/application~1json/schema`
               : `${this.rootId}${basePointer}/requestBody/content/application~1json/schema`;
-            requestExample = media.example ?? Object.values((media.examples ?? {}) as Record<string, Json>)[0]?.value;
+            requestExample =
+              media.example ?? Object.values((media.examples ?? {}) as Record<string, Json>)[0]?.value;
           }
         }
         const responses = new Map<string, DocumentedResponse>();
@@ -184,7 +185,9 @@ export class Contract {
           const pointer = response.pointer
             ? `${response.baseId}#${response.pointer}`
             : `${this.rootId}${basePointer}/responses/${escapePointer(status)}`;
-          const media = (response.value.content as Json | undefined)?.['application/json'] as Json | undefined;
+          const media = (response.value.content as Json | undefined)?.['application/json'] as
+            | Json
+            | undefined;
           const headers = Object.entries((response.value.headers ?? {}) as Json).map(([name, header]) => {
             const resolved = this.deref(header, response.baseId).value;
             return {
@@ -269,7 +272,9 @@ export class Contract {
   validate(pointer: string, value: unknown): string[] {
     const validate = this.validator(pointer);
     if (validate(value)) return [];
-    return (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message ?? 'invalid'}`);
+    return (validate.errors ?? [])
+      .slice(0, 5)
+      .map((e) => `${e.instancePath || '/'} ${e.message ?? 'invalid'}`);
   }
 
   /** Judges one response against the contract: documented status, required headers, body schema, error catalogue. */
@@ -316,17 +321,21 @@ export class Contract {
   }
 
   private checkError(exchange: ExchangeToCheck, isJson: boolean): string[] {
-    if (!isJson) return [`error response is not JSON (content-type ${exchange.headers['content-type'] ?? 'none'})`];
+    if (!isJson)
+      return [`error response is not JSON (content-type ${exchange.headers['content-type'] ?? 'none'})`];
     const violations = this.validate(this.errorSchemaPointer(), exchange.json).map((m) => `error body ${m}`);
     const code = (exchange.json as Json | undefined)?.code;
     const entry = typeof code === 'string' ? this.errorCatalogue.get(code) : undefined;
     if (entry && entry.status !== exchange.status) {
-      violations.push(`error ${code} must be status ${entry.status} by the catalogue, got ${exchange.status}`);
+      violations.push(
+        `error ${code} must be status ${entry.status} by the catalogue, got ${exchange.status}`,
+      );
     }
     if (entry && (exchange.json as Json).retryable !== entry.retryable) {
       violations.push(`error ${code} must have retryable=${entry.retryable}`);
     }
-    if (exchange.status === 429 && !exchange.headers['retry-after']) violations.push('429 without Retry-After');
+    if (exchange.status === 429 && !exchange.headers['retry-after'])
+      violations.push('429 without Retry-After');
     return violations;
   }
 }

@@ -93,7 +93,9 @@ export class CertifyHttp {
   }
 
   async send(options: SendOptions): Promise<Response> {
-    const method = (options.method ?? (options.body !== undefined || options.rawBody ? 'POST' : 'GET')).toUpperCase();
+    const method = (
+      options.method ?? (options.body !== undefined || options.rawBody ? 'POST' : 'GET')
+    ).toUpperCase();
     const traceId = options.traceId ?? `tr_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
     const headers: Record<string, string> = {
       'x-trace-id': traceId,
@@ -151,7 +153,8 @@ export class CertifyHttp {
       exchange.durationMs = performance.now() - started;
       const responseHeaders: Record<string, string> = {};
       for (const [name, value] of Object.entries(response.headers)) {
-        if (value !== undefined) responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+        if (value !== undefined)
+          responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
       }
       exchange.status = response.statusCode;
       exchange.responseHeaders = responseHeaders;
@@ -188,7 +191,11 @@ export class CertifyHttp {
     return this.send({ ...options, method: 'GET', path });
   }
 
-  post(path: string, body: unknown, options: Omit<SendOptions, 'path' | 'method' | 'body'> = {}): Promise<Response> {
+  post(
+    path: string,
+    body: unknown,
+    options: Omit<SendOptions, 'path' | 'method' | 'body'> = {},
+  ): Promise<Response> {
     return this.send({ ...options, method: 'POST', path, body });
   }
 }

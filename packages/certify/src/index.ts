@@ -1,4 +1,9 @@
-export { HttpFaultControl, SANDBOX_FAULTS_PATH, type Fault, type FaultControl } from './chaos/fault-control.ts';
+export {
+  HttpFaultControl,
+  SANDBOX_FAULTS_PATH,
+  type Fault,
+  type FaultControl,
+} from './chaos/fault-control.ts';
 export { Contract, DEFAULT_CONTRACT_PATH } from './contract.ts';
 export { CertifyHttp, type Exchange, TransportError } from './evidence.ts';
 export { EventSchemas } from './events/catalogue.ts';

@@ -93,12 +93,16 @@ export class Platform {
         session_id: request.sessionId,
         bet_id: betId,
         round_id: roundId,
-        amount: { amount: request.amount ?? this.ctx.profile.betAmount, currency: request.currency ?? player.currency },
+        amount: {
+          amount: request.amount ?? this.ctx.profile.betAmount,
+          currency: request.currency ?? player.currency,
+        },
         ...request.extra,
       },
       { idempotencyKey: key, label: 'authorizeBet', ...request.send },
     );
-    if (response.status === 200) this.record(response, 'authorize', player, betId, key, ['bet.authorized', 'wallet.debit']);
+    if (response.status === 200)
+      this.record(response, 'authorize', player, betId, key, ['bet.authorized', 'wallet.debit']);
     return Object.assign(response, { betId, roundId, key });
   }
 
@@ -126,8 +130,13 @@ export class Platform {
 
   async rollback(request: RollbackRequest): Promise<Response & { key: string }> {
     const key = request.key ?? this.ctx.data.key('rb');
-    const body: Record<string, unknown> = { bet_id: request.betId, round_id: request.roundId, ...request.extra };
-    if (request.amount) body.amount = { amount: request.amount, currency: request.currency ?? this.main.currency };
+    const body: Record<string, unknown> = {
+      bet_id: request.betId,
+      round_id: request.roundId,
+      ...request.extra,
+    };
+    if (request.amount)
+      body.amount = { amount: request.amount, currency: request.currency ?? this.main.currency };
     const response = await this.http.post('/v1/bets/rollback', body, {
       idempotencyKey: key,
       label: 'rollbackBet',
@@ -171,8 +180,6 @@ export class Platform {
     return { betId: bet.betId, roundId: bet.roundId };
   }
 
-  private seenKeys = new Set<string>();
-
   private record(
     response: Response,
     operation: 'authorize' | 'settle' | 'rollback',
@@ -181,15 +188,29 @@ export class Platform {
     key: string,
     expectedEvents: string[],
   ): void {
-    if (this.seenKeys.has(key)) return;
-    this.seenKeys.add(key);
-    this.ctx.ledger.moneyOperations.push({
+    const traceId = response.exchange.traceId ?? '';
+    const operations = this.ctx.ledger.moneyOperations;
+    const earlier = operations.find((op) => op.idempotencyKey === key && op.operation === operation);
+    if (earlier) {
+      earlier.traceIds.push(traceId);
+      return;
+    }
+    if (operation === 'rollback') {
+      // Only the first rollback of a bet certify saw authorized is a fact; tombstones and repeats may be silent.
+      const authorized = operations.some((op) => op.operation === 'authorize' && op.betId === betId);
+      const rolled = operations.some(
+        (op) => op.operation === 'rollback' && op.betId === betId && op.expectedEvents.length > 0,
+      );
+      if (!authorized || rolled) expectedEvents = [];
+    }
+    operations.push({
       scenarioId: this.ctx.scenarioId,
       operation,
       playerId: player.id,
       betId,
       idempotencyKey: key,
-      traceId: response.exchange.traceId ?? '',
+      traceId,
+      traceIds: [traceId],
       at: response.exchange.startedAtMs,
       expectedEvents,
     });

@@ -54,7 +54,10 @@ export const DEFAULT_PROFILE: Profile = {
 };
 
 /** Reads a `--players` profile (JSON or YAML); anything it leaves out keeps the default. */
-export function loadProfile(file?: string, overrides: Partial<Pick<Profile, 'brand' | 'provider' | 'region'>> = {}): Profile {
+export function loadProfile(
+  file?: string,
+  overrides: Partial<Pick<Profile, 'brand' | 'provider' | 'region'>> = {},
+): Profile {
   let fromFile: Partial<Profile> = {};
   if (file) {
     const text = readFileSync(file, 'utf8');

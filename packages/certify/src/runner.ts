@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { CertifyHttp, type TargetIdentity } from './evidence.ts';
 import type { FaultControl } from './chaos/fault-control.ts';
 import { HttpFaultControl } from './chaos/fault-control.ts';
@@ -81,11 +82,19 @@ export async function runCertification(options: CertifyOptions): Promise<RunResu
   const started = Date.now();
   const contract = Contract.load(options.contractPath);
   const profile = options.profile ?? DEFAULT_PROFILE;
-  const identity: TargetIdentity = { brand: profile.brand, provider: profile.provider, region: profile.region };
+  const identity: TargetIdentity = {
+    brand: profile.brand,
+    provider: profile.provider,
+    region: profile.region,
+  };
   const progress = options.progress ?? silentProgress;
   const ledger: RunLedger = { moneyOperations: [], loadSummaries: [], serverErrors: [] };
   const selected = selectScenarios(options.scenarios ?? allScenarios(contract), options.only);
-  const baseHeaders = { 'x-brand-id': identity.brand, 'x-provider-id': identity.provider, 'x-region': identity.region };
+  const baseHeaders = {
+    'x-brand-id': identity.brand,
+    'x-provider-id': identity.provider,
+    'x-region': identity.region,
+  };
 
   const wantsEvents = selected.some((s) => s.category === 'events');
   let events: EventFeed | undefined;
@@ -172,7 +181,9 @@ export async function runCertification(options: CertifyOptions): Promise<RunResu
   for (const category of CATEGORIES) byCategory[category] = { pass: 0, fail: 0, skip: 0 };
   for (const result of results) {
     counts[result.verdict] += 1;
-    (byCategory[result.category as Category] ??= { pass: 0, fail: 0, skip: 0 })[result.verdict] += 1;
+    const tally = byCategory[result.category as Category] ?? { pass: 0, fail: 0, skip: 0 };
+    tally[result.verdict] += 1;
+    byCategory[result.category] = tally;
   }
   const finished = Date.now();
   const run: RunResult = {
@@ -220,8 +231,14 @@ interface ScenarioEnvironment {
   timeoutMs: number;
 }
 
-async function runScenario(scenario: Scenario, index: number, env: ScenarioEnvironment): Promise<ScenarioResult> {
+async function runScenario(
+  scenario: Scenario,
+  index: number,
+  env: ScenarioEnvironment,
+): Promise<ScenarioResult> {
   const controller = new AbortController();
+  // Concurrency scenarios put dozens of requests on one signal; that is intended, not a leak.
+  setMaxListeners(200, controller.signal);
   const http = new CertifyHttp(
     env.runOptions.targetUrl,
     scenario.id,

@@ -52,9 +52,7 @@ export interface RequestSigner {
   sign(
     request: { method: string; path: string; body: string; headers: Record<string, string> },
     options?: { timestamp?: number },
-  ):
-    | Record<string, string>
-    | Promise<Record<string, string>>;
+  ): Record<string, string> | Promise<Record<string, string>>;
 }
 
 /** Facts a run shares between scenarios: what the events phase and the reconciliation check. */
@@ -74,6 +72,8 @@ export interface MoneyOperation {
   betId: string;
   idempotencyKey: string;
   traceId: string;
+  /** Every trace id sent with this key: concurrent copies race, and any one of them may be the one that ran. */
+  traceIds: string[];
   at: number;
   /** Event types this operation must have emitted. */
   expectedEvents: string[];

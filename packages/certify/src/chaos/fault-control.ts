@@ -26,9 +26,15 @@ export class HttpFaultControl implements FaultControl {
     private readonly headers: Record<string, string> = {},
   ) {}
 
-  static async probe(baseUrl: string, headers: Record<string, string> = {}): Promise<HttpFaultControl | undefined> {
+  static async probe(
+    baseUrl: string,
+    headers: Record<string, string> = {},
+  ): Promise<HttpFaultControl | undefined> {
     try {
-      const response = await request(new URL(SANDBOX_FAULTS_PATH, baseUrl), { headers, headersTimeout: 3000 });
+      const response = await request(new URL(SANDBOX_FAULTS_PATH, baseUrl), {
+        headers,
+        headersTimeout: 3000,
+      });
       await response.body.dump();
       return response.statusCode === 200 ? new HttpFaultControl(baseUrl, headers) : undefined;
     } catch {
@@ -39,7 +45,11 @@ export class HttpFaultControl implements FaultControl {
   async set(fault: Fault): Promise<string> {
     const response = await request(new URL(SANDBOX_FAULTS_PATH, this.baseUrl), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-idempotency-key': `fault_${Date.now()}`, ...this.headers },
+      headers: {
+        'content-type': 'application/json',
+        'x-idempotency-key': `fault_${Date.now()}`,
+        ...this.headers,
+      },
       body: JSON.stringify(fault),
     });
     const text = await response.body.text();
@@ -52,10 +62,13 @@ export class HttpFaultControl implements FaultControl {
   }
 
   async clear(id: string): Promise<void> {
-    const response = await request(new URL(`${SANDBOX_FAULTS_PATH}/${encodeURIComponent(id)}`, this.baseUrl), {
-      method: 'DELETE',
-      headers: this.headers,
-    });
+    const response = await request(
+      new URL(`${SANDBOX_FAULTS_PATH}/${encodeURIComponent(id)}`, this.baseUrl),
+      {
+        method: 'DELETE',
+        headers: this.headers,
+      },
+    );
     await response.body.dump();
   }
 }

@@ -6,7 +6,9 @@ import addFormatsModule from 'ajv-formats';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
-export const DEFAULT_EVENT_SCHEMAS_DIR = fileURLToPath(new URL('../../../../contracts/schemas/events', import.meta.url));
+export const DEFAULT_EVENT_SCHEMAS_DIR = fileURLToPath(
+  new URL('../../../../contracts/schemas/events', import.meta.url),
+);
 
 /** Every event JSON Schema under `contracts/schemas/events/<type>/<version>.json`, compiled once. */
 export class EventSchemas {
@@ -32,13 +34,16 @@ export class EventSchemas {
   /** Violations of one event, empty when it conforms to the schema its own type and version name. */
   validate(event: { event_type?: unknown; schema_version?: unknown }): string[] {
     const id = `https://schemas.croupier.dev/events/${String(event.event_type)}/${String(event.schema_version)}.json`;
-    if (!this.ids.has(id)) return [`no schema for ${String(event.event_type)} ${String(event.schema_version)}`];
+    if (!this.ids.has(id))
+      return [`no schema for ${String(event.event_type)} ${String(event.schema_version)}`];
     let validate = this.compiled.get(id);
     if (!validate) {
       validate = this.ajv.getSchema(id) as ValidateFunction;
       this.compiled.set(id, validate);
     }
     if (validate(event)) return [];
-    return (validate.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message ?? 'invalid'}`);
+    return (validate.errors ?? [])
+      .slice(0, 3)
+      .map((e) => `${e.instancePath || '/'} ${e.message ?? 'invalid'}`);
   }
 }

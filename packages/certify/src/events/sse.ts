@@ -17,7 +17,10 @@ export class SseEventFeed implements EventFeed {
   }
 
   /** Probes the target; resolves undefined when it has no event stream. */
-  static async connect(baseUrl: string, headers: Record<string, string> = {}): Promise<SseEventFeed | undefined> {
+  static async connect(
+    baseUrl: string,
+    headers: Record<string, string> = {},
+  ): Promise<SseEventFeed | undefined> {
     const feed = new SseEventFeed(new URL(SANDBOX_EVENT_STREAM_PATH, baseUrl).href, headers);
     try {
       await feed.start();
@@ -35,7 +38,10 @@ export class SseEventFeed implements EventFeed {
       headersTimeout: 3000,
       bodyTimeout: 0,
     });
-    if (response.statusCode !== 200 || !String(response.headers['content-type']).includes('text/event-stream')) {
+    if (
+      response.statusCode !== 200 ||
+      !String(response.headers['content-type']).includes('text/event-stream')
+    ) {
       await response.body.dump();
       throw Object.assign(new Error(`no event stream at ${this.url} (status ${response.statusCode})`), {
         code: 'NO_EVENT_STREAM',

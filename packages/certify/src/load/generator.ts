@@ -59,8 +59,15 @@ const MAX_IN_FLIGHT = 512;
 
 export function latencyStats(values: number[]): LatencyStats {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
-  return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1] ?? 0 };
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
+  return {
+    count: sorted.length,
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    max: sorted[sorted.length - 1] ?? 0,
+  };
 }
 
 /**
@@ -72,7 +79,10 @@ export async function runLoad(
   options: LoadOptions,
   iteration: (send: LoadSend, index: number) => Promise<void>,
 ): Promise<LoadSummary> {
-  const pool = new Pool(options.baseUrl, { connections: Math.max(8, options.concurrency ?? 16), pipelining: 1 });
+  const pool = new Pool(options.baseUrl, {
+    connections: Math.max(8, options.concurrency ?? 16),
+    pipelining: 1,
+  });
   const maxRequests = options.maxRequests ?? 100_000;
   const maxRetries = options.maxRetries ?? 2;
   const latencies: number[] = [];
@@ -84,7 +94,8 @@ export async function runLoad(
   let iterations = 0;
   let droppedArrivals = 0;
   const deadline = Date.now() + options.durationS * 1000;
-  const exhausted = () => requests >= maxRequests || Date.now() >= deadline || options.signal?.aborted === true;
+  const exhausted = () =>
+    requests >= maxRequests || Date.now() >= deadline || options.signal?.aborted === true;
 
   const send: LoadSend = async (request) => {
     for (let attempt = 0; ; attempt++) {
@@ -116,7 +127,9 @@ export async function runLoad(
       }
       const elapsed = performance.now() - started;
       latencies.push(elapsed);
-      (perOperation[request.operation] ??= []).push(elapsed);
+      const forOperation = perOperation[request.operation] ?? [];
+      forOperation.push(elapsed);
+      perOperation[request.operation] = forOperation;
       statusCounts[String(status)] = (statusCounts[String(status)] ?? 0) + 1;
       const retryable = status === 429 || status === 503 || status === 0;
       if (status === 0 || status >= 500) errors += 1;

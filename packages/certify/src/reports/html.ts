@@ -67,7 +67,9 @@ export function renderHtml(run: RunResult): string {
   const startMs = Date.parse(run.startedAt);
   const categories = Object.entries(run.byCategory)
     .filter(([, c]) => c.pass + c.fail + c.skip > 0)
-    .map(([name, c]) => `<tr><td>${esc(name)}</td><td>${c.pass}</td><td>${c.fail}</td><td>${c.skip}</td></tr>`)
+    .map(
+      ([name, c]) => `<tr><td>${esc(name)}</td><td>${c.pass}</td><td>${c.fail}</td><td>${c.skip}</td></tr>`,
+    )
     .join('');
   const slo = sloTable(run)
     .map(

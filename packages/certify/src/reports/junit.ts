@@ -2,7 +2,10 @@ import type { RunResult } from '../runner.ts';
 
 function escapeXml(text: string): string {
   return text
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
+    // XML 1.0 cannot carry most control characters, even escaped; the attack scenarios send them.
+    .split('')
+    .filter((ch) => ch.charCodeAt(0) >= 0x20 || ch === '\t' || ch === '\n' || ch === '\r')
+    .join('')
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;')
@@ -15,7 +18,9 @@ export function renderJunit(run: RunResult): string {
   const suites = categories.map((category) => {
     const results = run.results.filter((r) => r.category === category);
     const cases = results.map((r) => {
-      const traces = r.evidence.map((e) => `${e.startedAt} ${e.method} ${e.path} → ${e.status ?? e.error} trace ${e.traceId}`).join('\n');
+      const traces = r.evidence
+        .map((e) => `${e.startedAt} ${e.method} ${e.path} → ${e.status ?? e.error} trace ${e.traceId}`)
+        .join('\n');
       const body =
         r.verdict === 'fail'
           ? `<failure message="${escapeXml(r.reason ?? 'failed')}">${escapeXml(`${r.expected}\n${r.reason ?? ''}\n${traces}`)}</failure>`

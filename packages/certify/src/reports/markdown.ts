@@ -25,19 +25,35 @@ export function renderMarkdown(run: RunResult): string {
     if (c.pass + c.fail + c.skip > 0) lines.push(`| ${category} | ${c.pass} | ${c.fail} | ${c.skip} |`);
   }
   lines.push('', '## SLO', '', '| indicator | measured | budget | ok |', '|---|---|---|---|');
-  for (const row of sloTable(run)) lines.push(`| ${cell(row.indicator)} | ${cell(row.measured)} | ${cell(row.budget)} | ${row.ok ? '✅' : '❌'} |`);
+  for (const row of sloTable(run))
+    lines.push(
+      `| ${cell(row.indicator)} | ${cell(row.measured)} | ${cell(row.budget)} | ${row.ok ? '✅' : '❌'} |`,
+    );
   const s = run.securitySummary;
   lines.push('', '## Security summary', '');
   lines.push(`- enforced: ${s.enforced === undefined ? 'not probed' : s.enforced ? 'yes' : 'no'}`);
   lines.push(`- keys: ${s.keys.map((k) => `${k.keyId} (${k.algorithm})`).join(', ') || 'none seen'}`);
   lines.push(`- algorithms: ${s.algorithms.join(', ') || 'none seen'}`);
-  lines.push(`- rotations: ${s.rotations.map((r) => `${r.keyId}${r.at ? ` at ${r.at}` : ''}`).join(', ') || 'none seen'}`);
+  lines.push(
+    `- rotations: ${s.rotations.map((r) => `${r.keyId}${r.at ? ` at ${r.at}` : ''}`).join(', ') || 'none seen'}`,
+  );
   lines.push(`- scopes: ${s.scopes.map((x) => `${x.operationId}: ${x.scopes.join(' ')}`).join('; ')}`);
   for (const note of s.notes) lines.push(`- ${note}`);
-  lines.push('', '## Scenarios', '', '| id | verdict | title | expected | reason / notes | trace ids |', '|---|---|---|---|---|---|');
+  lines.push(
+    '',
+    '## Scenarios',
+    '',
+    '| id | verdict | title | expected | reason / notes | trace ids |',
+    '|---|---|---|---|---|---|',
+  );
   for (const r of run.results) {
-    const traces = r.evidence.slice(0, 4).map((e) => e.traceId).join(' ');
-    lines.push(`| \`${r.id}\` | ${ICON[r.verdict]} | ${cell(r.title)} | ${cell(r.expected)} | ${cell([r.reason, ...r.notes].filter(Boolean).join('; '))} | ${traces}${r.evidence.length > 4 ? ' …' : ''} |`);
+    const traces = r.evidence
+      .slice(0, 4)
+      .map((e) => e.traceId)
+      .join(' ');
+    lines.push(
+      `| \`${r.id}\` | ${ICON[r.verdict]} | ${cell(r.title)} | ${cell(r.expected)} | ${cell([r.reason, ...r.notes].filter(Boolean).join('; '))} | ${traces}${r.evidence.length > 4 ? ' …' : ''} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

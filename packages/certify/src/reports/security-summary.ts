@@ -22,25 +22,37 @@ export function summariseSecurity(
   const keys = new Map<string, { keyId: string; algorithm: string; source: string }>();
   if (signer) {
     const described = signer.describe();
-    keys.set(described.keyId, { keyId: described.keyId, algorithm: described.algorithm, source: 'certify signer' });
+    keys.set(described.keyId, {
+      keyId: described.keyId,
+      algorithm: described.algorithm,
+      source: 'certify signer',
+    });
   }
   for (const result of run.results) {
     for (const exchange of result.evidence) {
       const keyId = exchange.requestHeaders['x-signature-key-id'];
       const signature = exchange.requestHeaders['x-signature'];
       if (keyId && signature && !keys.has(keyId)) {
-        keys.set(keyId, { keyId, algorithm: signature.split('=')[0] ?? 'unknown', source: 'request headers' });
+        keys.set(keyId, {
+          keyId,
+          algorithm: signature.split('=')[0] ?? 'unknown',
+          source: 'request headers',
+        });
       }
     }
   }
   for (const key of supplied.keys ?? []) keys.set(key.keyId, key);
-  const algorithms = [...new Set([...[...keys.values()].map((k) => k.algorithm), ...(supplied.algorithms ?? [])])];
+  const algorithms = [
+    ...new Set([...[...keys.values()].map((k) => k.algorithm), ...(supplied.algorithms ?? [])]),
+  ];
   const scopes = contract.operations
     .filter((op) => op.scopes.length > 0)
     .map((op) => ({ operationId: op.operationId, scopes: op.scopes }));
   const notes = [...(supplied.notes ?? [])];
-  if (run.ledger.securityDetected === false) notes.push('The target accepted unsigned requests: security is off.');
-  if (run.ledger.securityDetected === true) notes.push('The target refused unsigned requests: security is on.');
+  if (run.ledger.securityDetected === false)
+    notes.push('The target accepted unsigned requests: security is off.');
+  if (run.ledger.securityDetected === true)
+    notes.push('The target refused unsigned requests: security is on.');
   return {
     keys: [...keys.values()],
     algorithms,

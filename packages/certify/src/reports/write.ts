@@ -21,7 +21,11 @@ export function defaultRunFolder(now: Date = new Date()): string {
 }
 
 /** Writes the chosen reports into the run folder and returns their paths. */
-export function writeReports(run: RunResult, dir: string, formats: ReportFormat[] = REPORT_FORMATS): Record<string, string> {
+export function writeReports(
+  run: RunResult,
+  dir: string,
+  formats: ReportFormat[] = REPORT_FORMATS,
+): Record<string, string> {
   mkdirSync(dir, { recursive: true });
   const render: Record<ReportFormat, (r: RunResult) => string> = {
     junit: renderJunit,

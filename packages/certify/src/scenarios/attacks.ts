@@ -18,11 +18,19 @@ async function oddBetId(ctx: ScenarioContext, betId: string, what: string): Prom
     const bet = await platform.authorize({ sessionId, betId, amount: '0.10' });
     never5xx(bet, what);
     if (bet.status === 200) {
-      const settled = await platform.settle({ betId, roundId: bet.roundId, win: '0.10', currency: platform.main.currency });
+      const settled = await platform.settle({
+        betId,
+        roundId: bet.roundId,
+        win: '0.10',
+        currency: platform.main.currency,
+      });
       expectOk(settled, `settle of ${what}`);
       ctx.note(`${what} accepted and settled`);
     } else {
-      check(bet.status >= 400 && typeof bet.json?.code === 'string', `${what}: ${bet.status} outside the error schema`);
+      check(
+        bet.status >= 400 && typeof bet.json?.code === 'string',
+        `${what}: ${bet.status} outside the error schema`,
+      );
       ctx.note(`${what} refused with ${bet.status} ${bet.json?.code}`);
     }
   });
@@ -32,6 +40,7 @@ const INJECTIONS = [
   "b' OR '1'='1",
   "b'; DROP TABLE bets;--",
   'b" || 1==1 //',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the Log4Shell probe is this literal string on purpose
   '${jndi:ldap://x/a}',
   '<script>alert(1)</script>',
   '{{7*7}}',
@@ -46,7 +55,8 @@ export const attackScenarios: Scenario[] = [
     expected: 'each is refused with a 4xx or settles like any id; never a 5xx, balance exact.',
     exclusive: true,
     async run(ctx) {
-      for (const injection of INJECTIONS) await oddBetId(ctx, `${injection}_${ctx.data.id('x')}`, `bet_id ${injection}`);
+      for (const injection of INJECTIONS)
+        await oddBetId(ctx, `${injection}_${ctx.data.id('x')}`, `bet_id ${injection}`);
     },
   },
   {
@@ -59,7 +69,10 @@ export const attackScenarios: Scenario[] = [
       for (const id of ['..%2F..%2Fetc%2Fpasswd', "p' OR '1'='1", '%00', 'p_demo_1%27--', '*']) {
         const response = await ctx.http.get(`/v1/players/${id}/balance`);
         never5xx(response, `player id ${id}`);
-        check(response.status >= 400, `player id ${id} answered ${response.status} with ${response.text.slice(0, 120)}`);
+        check(
+          response.status >= 400,
+          `player id ${id} answered ${response.status} with ${response.text.slice(0, 120)}`,
+        );
       }
     },
   },
@@ -138,19 +151,24 @@ export const attackScenarios: Scenario[] = [
       const response = await ctx.http.get(`/v1/players/${ctx.profile.players.main.id}/balance`, {
         headers: { 'x-brand-id': ctx.profile.otherBrand },
       });
-      if (response.status === 200) fail(`brand ${ctx.profile.otherBrand} read ${ctx.profile.players.main.id}'s balance: ${response.text}`);
+      if (response.status === 200)
+        fail(
+          `brand ${ctx.profile.otherBrand} read ${ctx.profile.players.main.id}'s balance: ${response.text}`,
+        );
       check([403, 404].includes(response.status), `answered ${response.status}`);
     },
   },
   {
     id: 'attack.cross-brand-session',
     category: 'attacks',
-    title: "Another brand reads a session",
+    title: 'Another brand reads a session',
     description: 'A session opened for the main brand, read with another X-Brand-Id.',
     expected: '403 or 404; never the session.',
     async run(ctx) {
       const sessionId = await new Platform(ctx).openSession();
-      const response = await ctx.http.get(`/v1/sessions/${sessionId}`, { headers: { 'x-brand-id': ctx.profile.otherBrand } });
+      const response = await ctx.http.get(`/v1/sessions/${sessionId}`, {
+        headers: { 'x-brand-id': ctx.profile.otherBrand },
+      });
       if (response.status === 200) fail(`brand ${ctx.profile.otherBrand} read session ${sessionId}`);
       check([403, 404].includes(response.status), `answered ${response.status}`);
     },
@@ -158,7 +176,7 @@ export const attackScenarios: Scenario[] = [
   {
     id: 'attack.cross-brand-settle',
     category: 'attacks',
-    title: "Another brand settles a bet",
+    title: 'Another brand settles a bet',
     description: "A bet authorized for the main brand, settled with another brand's headers.",
     expected: '403 or 404; no credit.',
     exclusive: true,
@@ -193,7 +211,12 @@ export const attackScenarios: Scenario[] = [
       const bet = await platform.authorize({ sessionId, amount: '0.10' });
       expectOk(bet, 'authorize');
       await expectNoWrite(platform, platform.main, async () => {
-        const response = await platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '-5.00', currency: platform.main.currency });
+        const response = await platform.settle({
+          betId: bet.betId,
+          roundId: bet.roundId,
+          win: '-5.00',
+          currency: platform.main.currency,
+        });
         check(response.status === 400, `a negative win answered ${response.status}`);
       });
       await platform.rollback({ betId: bet.betId, roundId: bet.roundId });

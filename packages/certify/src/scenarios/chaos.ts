@@ -21,7 +21,13 @@ async function withFault<T>(ctx: ScenarioContext, fault: Fault, act: () => Promi
   }
 }
 
-function chaos(id: string, title: string, description: string, expected: string, run: Scenario['run']): Scenario {
+function chaos(
+  id: string,
+  title: string,
+  description: string,
+  expected: string,
+  run: Scenario['run'],
+): Scenario {
   return { id, category: 'chaos', title, description, expected, exclusive: true, phase: CHAOS_PHASE, run };
 }
 
@@ -36,7 +42,9 @@ export const chaosScenarios: Scenario[] = [
       const platform = new Platform(ctx);
       const sessionId = await platform.openSession();
       await withFault(ctx, { kind: 'duplicate_delivery' }, () =>
-        expectBalanceDelta(platform, platform.main, '0.50', () => platform.playRound(sessionId, '0.50', '1.00')),
+        expectBalanceDelta(platform, platform.main, '0.50', () =>
+          platform.playRound(sessionId, '0.50', '1.00'),
+        ),
       );
     },
   ),
@@ -50,7 +58,9 @@ export const chaosScenarios: Scenario[] = [
       const platform = new Platform(ctx);
       const sessionId = await platform.openSession();
       await withFault(ctx, { kind: 'outbox_delay', delay_ms: 300 }, () =>
-        expectBalanceDelta(platform, platform.main, '0.20', () => platform.playRound(sessionId, '0.30', '0.50')),
+        expectBalanceDelta(platform, platform.main, '0.20', () =>
+          platform.playRound(sessionId, '0.30', '0.50'),
+        ),
       );
     },
   ),
@@ -70,12 +80,27 @@ export const chaosScenarios: Scenario[] = [
         const key = ctx.data.key('settle');
         const id = await faults.set({ kind: 'wallet_outage' });
         try {
-          const during = await platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '3.00', currency, key });
-          check(during.status >= 500 ? during.json?.retryable === true : during.status === 200, `during the outage: ${during.status} ${during.text.slice(0, 120)}`);
+          const during = await platform.settle({
+            betId: bet.betId,
+            roundId: bet.roundId,
+            win: '3.00',
+            currency,
+            key,
+          });
+          check(
+            during.status >= 500 ? during.json?.retryable === true : during.status === 200,
+            `during the outage: ${during.status} ${during.text.slice(0, 120)}`,
+          );
         } finally {
           await faults.clear(id);
         }
-        const after = await platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '3.00', currency, key });
+        const after = await platform.settle({
+          betId: bet.betId,
+          roundId: bet.roundId,
+          win: '3.00',
+          currency,
+          key,
+        });
         expectOk(after, 'settle retried after the outage');
       });
     },
@@ -115,7 +140,9 @@ export const chaosScenarios: Scenario[] = [
       const platform = new Platform(ctx);
       const sessionId = await platform.openSession();
       await withFault(ctx, { kind: 'clock_skew', skew_ms: 90_000 }, () =>
-        expectBalanceDelta(platform, platform.main, '0.10', () => platform.playRound(sessionId, '0.10', '0.20')),
+        expectBalanceDelta(platform, platform.main, '0.10', () =>
+          platform.playRound(sessionId, '0.10', '0.20'),
+        ),
       );
     },
   ),
@@ -133,10 +160,24 @@ export const chaosScenarios: Scenario[] = [
         expectBalanceDelta(platform, platform.main, '0', async () => {
           const bet = await platform.authorize({ sessionId, amount: '1.00' });
           expectOk(bet, 'authorize');
-          for (const [win, final] of [['0.30', false], ['0.30', false], ['0.40', true]] as const) {
+          for (const [win, final] of [
+            ['0.30', false],
+            ['0.30', false],
+            ['0.40', true],
+          ] as const) {
             const key = ctx.data.key('settle');
             for (let attempt = 0; attempt < 2; attempt++) {
-              expectOk(await platform.settle({ betId: bet.betId, roundId: bet.roundId, win, currency, key, extra: { final } }), `part ${win}`);
+              expectOk(
+                await platform.settle({
+                  betId: bet.betId,
+                  roundId: bet.roundId,
+                  win,
+                  currency,
+                  key,
+                  extra: { final },
+                }),
+                `part ${win}`,
+              );
             }
           }
         }),

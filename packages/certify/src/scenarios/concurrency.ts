@@ -33,12 +33,19 @@ export const concurrencyScenarios: Scenario[] = [
       const roundId = ctx.data.roundId();
       const key = ctx.data.key('bet');
       const answers = await expectBalanceDelta(platform, platform.main, '-1.00', () =>
-        Promise.all(Array.from({ length: 10 }, () => platform.authorize({ sessionId, betId, roundId, key, amount: '1.00' }))),
+        Promise.all(
+          Array.from({ length: 10 }, () =>
+            platform.authorize({ sessionId, betId, roundId, key, amount: '1.00' }),
+          ),
+        ),
       );
       const ok = answers.filter((a) => a.status === 200);
       check(ok.length >= 1, 'no copy succeeded');
       check(new Set(ok.map((a) => a.text)).size === 1, 'successful copies answered differently');
-      check(answers.every((a) => a.status === 200 || a.status === 409), `statuses ${answers.map((a) => a.status)}`);
+      check(
+        answers.every((a) => a.status === 200 || a.status === 409),
+        `statuses ${answers.map((a) => a.status)}`,
+      );
       await platform.rollback({ betId, roundId });
     },
   },
@@ -55,7 +62,9 @@ export const concurrencyScenarios: Scenario[] = [
       const betId = ctx.data.betId();
       const roundId = ctx.data.roundId();
       const answers = await expectBalanceDelta(platform, platform.main, '-1.00', () =>
-        Promise.all(Array.from({ length: 10 }, () => platform.authorize({ sessionId, betId, roundId, amount: '1.00' }))),
+        Promise.all(
+          Array.from({ length: 10 }, () => platform.authorize({ sessionId, betId, roundId, amount: '1.00' })),
+        ),
       );
       const ok = answers.filter((a) => a.status === 200).length;
       check(ok === 1, `${ok} authorizes of one bet succeeded`);
@@ -66,7 +75,8 @@ export const concurrencyScenarios: Scenario[] = [
     id: 'concurrency.duplicates-mixed-with-wins',
     category: 'concurrency',
     title: 'Duplicate settles mixed with other wins',
-    description: 'Five copies of one settle (same key) interleaved with five settles of other bets, all at once.',
+    description:
+      'Five copies of one settle (same key) interleaved with five settles of other bets, all at once.',
     expected: 'each bet credited exactly once: cash moves by exactly 6 × 0.40 - 6 × 0.10.',
     exclusive: true,
     async run(ctx) {
@@ -84,11 +94,18 @@ export const concurrencyScenarios: Scenario[] = [
       const key = ctx.data.key('settle');
       await expectBalanceDelta(platform, platform.main, '2.40', async () => {
         const calls = [
-          ...Array.from({ length: 5 }, () => platform.settle({ betId: dup.betId, roundId: dup.roundId, win: '0.40', currency, key })),
-          ...others.map((bet) => platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '0.40', currency })),
+          ...Array.from({ length: 5 }, () =>
+            platform.settle({ betId: dup.betId, roundId: dup.roundId, win: '0.40', currency, key }),
+          ),
+          ...others.map((bet) =>
+            platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '0.40', currency }),
+          ),
         ];
         const answers = await Promise.all(calls);
-        check(answers.every((a) => a.status === 200 || a.status === 409), `statuses ${answers.map((a) => a.status)}`);
+        check(
+          answers.every((a) => a.status === 200 || a.status === 409),
+          `statuses ${answers.map((a) => a.status)}`,
+        );
       });
     },
   },
@@ -106,11 +123,19 @@ export const concurrencyScenarios: Scenario[] = [
       const bet = await platform.authorize({ sessionId, amount: '1.00' });
       expectOk(bet, 'authorize');
       const [settled, rolled] = await Promise.all([
-        platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '2.00', currency: platform.main.currency }),
+        platform.settle({
+          betId: bet.betId,
+          roundId: bet.roundId,
+          win: '2.00',
+          currency: platform.main.currency,
+        }),
         platform.rollback({ betId: bet.betId, roundId: bet.roundId }),
       ]);
       const winners = [settled.status, rolled.status].filter((s) => s === 200).length;
-      check(winners === 1, `settle ${settled.status}, rollback ${rolled.status}: expected exactly one success`);
+      check(
+        winners === 1,
+        `settle ${settled.status}, rollback ${rolled.status}: expected exactly one success`,
+      );
       const after = await platform.balance();
       const expected = settled.status === 200 ? add(before.cash, '1.00') : before.cash;
       check(sameAmount(after.cash, expected), `cash ${before.cash} → ${after.cash}, expected ${expected}`);
@@ -133,13 +158,22 @@ export const concurrencyScenarios: Scenario[] = [
       );
       const ok = answers.filter((a) => a.status === 200);
       const allowed = toUnits(before.cash) / toUnits('0.50');
-      check(BigInt(ok.length) <= allowed, `${ok.length} stakes of 0.50 succeeded on a balance of ${before.cash}`);
-      check(answers.every((a) => a.status === 200 || a.status === 402), `statuses ${answers.map((a) => a.status)}`);
+      check(
+        BigInt(ok.length) <= allowed,
+        `${ok.length} stakes of 0.50 succeeded on a balance of ${before.cash}`,
+      );
+      check(
+        answers.every((a) => a.status === 200 || a.status === 402),
+        `statuses ${answers.map((a) => a.status)}`,
+      );
       const during = await platform.balance(player);
       check(toUnits(during.cash) >= 0n, `cash went negative: ${during.cash}`);
       for (const bet of ok) await platform.rollback({ betId: bet.betId, roundId: bet.roundId, player });
       const after = await platform.balance(player);
-      check(sameAmount(after.cash, before.cash), `after rollbacks cash ${after.cash}, expected ${before.cash}`);
+      check(
+        sameAmount(after.cash, before.cash),
+        `after rollbacks cash ${after.cash}, expected ${before.cash}`,
+      );
     },
   },
 ];

@@ -38,7 +38,12 @@ function valueFor(name: string, inputs: Inputs): unknown {
 export function generateValid(contract: Contract, raw: Json, inputs: Inputs, name = ''): unknown {
   const schema = contract.resolveSchema(raw);
   if (Array.isArray(schema.allOf)) {
-    return generateValid(contract, { ...(schema.allOf[0] as Json), ...schema, allOf: undefined }, inputs, name);
+    return generateValid(
+      contract,
+      { ...(schema.allOf[0] as Json), ...schema, allOf: undefined },
+      inputs,
+      name,
+    );
   }
   const known = valueFor(name, inputs);
   if (known !== undefined) return known;
@@ -76,19 +81,32 @@ function wrongTypeFor(contract: Contract, raw: Json): unknown {
 }
 
 function fillPath(op: Operation, inputs: Inputs): string {
-  return op.pathTemplate.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(String(valueFor(name, inputs) ?? inputs.ids('x'))));
+  return op.pathTemplate.replace(/\{([^}]+)\}/g, (_m, name: string) =>
+    encodeURIComponent(String(valueFor(name, inputs) ?? inputs.ids('x'))),
+  );
 }
 
-async function prepare(ctx: ScenarioContext, op: Operation): Promise<{ inputs: Inputs; path: string; body?: unknown }> {
-  const needsSession = op.pathParameters.includes('session_id') || JSON.stringify(op.requestSchemaPointer ? ctx.contract.schemaAt(op.requestSchemaPointer) : {}).includes('session_id');
+async function prepare(
+  ctx: ScenarioContext,
+  op: Operation,
+): Promise<{ inputs: Inputs; path: string; body?: unknown }> {
+  const needsSession =
+    op.pathParameters.includes('session_id') ||
+    JSON.stringify(op.requestSchemaPointer ? ctx.contract.schemaAt(op.requestSchemaPointer) : {}).includes(
+      'session_id',
+    );
   const sessionId = needsSession ? await new Platform(ctx).openSession() : 's_unused';
   const inputs: Inputs = { sessionId, ids: (p) => ctx.data.id(p), ctx };
-  const body = op.requestSchemaPointer ? generateValid(ctx.contract, ctx.contract.schemaAt(op.requestSchemaPointer), inputs) : undefined;
+  const body = op.requestSchemaPointer
+    ? generateValid(ctx.contract, ctx.contract.schemaAt(op.requestSchemaPointer), inputs)
+    : undefined;
   return { inputs, path: fillPath(op, inputs), body };
 }
 
 function sandboxOnlyAbsent(op: Operation, status: number, code: unknown): boolean {
-  return op.tags.includes('wallet-emulator') || op.tags.includes('responsible-gaming') ? status === 404 && code === 'NOT_FOUND' : false;
+  return op.tags.includes('wallet-emulator') || op.tags.includes('responsible-gaming')
+    ? status === 404 && code === 'NOT_FOUND'
+    : false;
 }
 
 function perOperation(op: Operation): Scenario[] {
@@ -108,14 +126,22 @@ function perOperation(op: Operation): Scenario[] {
         }
         check(response.status < 500, `answered ${response.status}`);
         check(response.status !== 400, `valid input refused: ${response.text.slice(0, 240)}`);
-        if (response.status >= 300) ctx.note(`answered ${response.status} ${response.json?.code} (a domain answer, not a validation failure)`);
+        if (response.status >= 300)
+          ctx.note(
+            `answered ${response.status} ${response.json?.code} (a domain answer, not a validation failure)`,
+          );
       },
     },
     {
       id: `contract.${op.operationId}.missing-header`,
       category: 'contract',
       title: `${op.operationId}: each missing required header is refused`,
-      description: `${op.method} ${op.pathTemplate} once without each required header (${op.headerParameters.filter((h) => h.required).map((h) => h.name).join(', ') || 'none'}).`,
+      description: `${op.method} ${op.pathTemplate} once without each required header (${
+        op.headerParameters
+          .filter((h) => h.required)
+          .map((h) => h.name)
+          .join(', ') || 'none'
+      }).`,
       expected: 'a 4xx in the error schema each time, never a 5xx.',
       async run(ctx) {
         const required = op.headerParameters.filter((h) => h.required);
@@ -127,7 +153,10 @@ function perOperation(op: Operation): Scenario[] {
             ctx.http.violations.length = 0;
             skip(`the target does not offer the sandbox-only ${op.operationId}`);
           }
-          check(response.status >= 400 && response.status < 500, `without ${header.name}: ${response.status}`);
+          check(
+            response.status >= 400 && response.status < 500,
+            `without ${header.name}: ${response.status}`,
+          );
         }
       },
     },
@@ -148,7 +177,10 @@ function perOperation(op: Operation): Scenario[] {
         for (const key of (schema.required ?? []) as string[]) {
           const { [key]: _dropped, ...rest } = valid;
           variants.push([`without ${key}`, rest]);
-          variants.push([`${key} of the wrong type`, { ...valid, [key]: wrongTypeFor(ctx.contract, properties[key] ?? {}) }]);
+          variants.push([
+            `${key} of the wrong type`,
+            { ...valid, [key]: wrongTypeFor(ctx.contract, properties[key] ?? {}) },
+          ]);
         }
         for (const [what, variant] of variants) {
           const response = await ctx.http.send({ method: op.method, path, body: variant, label: what });
@@ -175,8 +207,16 @@ function methodNotAllowed(pathTemplate: string, defined: string[]): Scenario {
     async run(ctx) {
       const method = ['DELETE', 'PUT', 'PATCH'].find((m) => !defined.includes(m)) ?? 'TRACE';
       const path = pathTemplate.replace(/\{[^}]+\}/g, () => ctx.data.id('x'));
-      const response = await ctx.http.send({ method, path, headers: { 'x-idempotency-key': ctx.data.key() } });
-      if (response.status === 404 && response.json?.code === 'NOT_FOUND' && pathTemplate.match(/^\/(wallet|rg)\//)) {
+      const response = await ctx.http.send({
+        method,
+        path,
+        headers: { 'x-idempotency-key': ctx.data.key() },
+      });
+      if (
+        response.status === 404 &&
+        response.json?.code === 'NOT_FOUND' &&
+        pathTemplate.match(/^\/(wallet|rg)\//)
+      ) {
         ctx.http.violations.length = 0;
         skip(`the target does not offer the sandbox-only ${pathTemplate}`);
       }
@@ -190,7 +230,12 @@ function methodNotAllowed(pathTemplate: string, defined: string[]): Scenario {
 export function contractScenarios(contract: Contract): Scenario[] {
   const perOp = contract.operations.flatMap(perOperation);
   const paths = [...new Set(contract.operations.map((op) => op.pathTemplate))];
-  const methods = paths.map((p) => methodNotAllowed(p, contract.operations.filter((op) => op.pathTemplate === p).map((op) => op.method)));
+  const methods = paths.map((p) =>
+    methodNotAllowed(
+      p,
+      contract.operations.filter((op) => op.pathTemplate === p).map((op) => op.method),
+    ),
+  );
   return [
     ...perOp,
     ...methods,
@@ -208,10 +253,18 @@ export function contractScenarios(contract: Contract): Scenario[] {
         expectOk(bet, 'authorize');
         expectOk(await platform.rollback({ betId: bet.betId, roundId: bet.roundId }), 'rollback');
         const before = await platform.balance();
-        const settled = await platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '9.00', currency: platform.main.currency });
+        const settled = await platform.settle({
+          betId: bet.betId,
+          roundId: bet.roundId,
+          win: '9.00',
+          currency: platform.main.currency,
+        });
         expectError(settled, 409, ['ALREADY_ROLLED_BACK', 'BET_ROLLED_BACK']);
         const after = await platform.balance();
-        check(after.cash === before.cash, `a settle after rollback moved cash ${before.cash} → ${after.cash}`);
+        check(
+          after.cash === before.cash,
+          `a settle after rollback moved cash ${before.cash} → ${after.cash}`,
+        );
       },
     },
     {
@@ -219,7 +272,7 @@ export function contractScenarios(contract: Contract): Scenario[] {
       category: 'contract',
       title: 'A created session is retrievable',
       description: 'createSession, then getSession with the returned id.',
-      expected: "200 with the same session_id, player, game, currency and expires_at.",
+      expected: '200 with the same session_id, player, game, currency and expires_at.',
       async run(ctx) {
         const platform = new Platform(ctx);
         const created = await platform.createSession();
@@ -227,7 +280,10 @@ export function contractScenarios(contract: Contract): Scenario[] {
         const read = await ctx.http.get(`/v1/sessions/${created.json.session_id}`);
         check(read.status === 200, `getSession answered ${read.status}`);
         for (const field of ['session_id', 'expires_at'] as const) {
-          check(read.json[field] === created.json[field], `${field}: created ${created.json[field]}, read ${read.json[field]}`);
+          check(
+            read.json[field] === created.json[field],
+            `${field}: created ${created.json[field]}, read ${read.json[field]}`,
+          );
         }
         check(read.json.game_id === ctx.profile.gameId, `game_id ${read.json.game_id}`);
       },
@@ -239,8 +295,11 @@ export function contractScenarios(contract: Contract): Scenario[] {
       description: 'An unsigned createSession and getBalance.',
       expected: '401 each when the target enforces security; skipped when it runs with security off.',
       async run(ctx) {
-        if (!(await securityEnforced(ctx))) skip('the target runs with security off (an unsigned request was accepted)');
-        const response = await ctx.http.get(`/v1/players/${ctx.profile.players.main.id}/balance`, { unsigned: true });
+        if (!(await securityEnforced(ctx)))
+          skip('the target runs with security off (an unsigned request was accepted)');
+        const response = await ctx.http.get(`/v1/players/${ctx.profile.players.main.id}/balance`, {
+          unsigned: true,
+        });
         check(response.status === 401, `an unsigned read answered ${response.status}`);
       },
     },
@@ -265,7 +324,12 @@ export function contractScenarios(contract: Contract): Scenario[] {
       async run(ctx) {
         const errors = ctx.ledger.serverErrors;
         if (errors.length > 0) {
-          fail(`${errors.length} 5xx answers: ${errors.slice(0, 5).map((e) => `${e.scenarioId} ${e.method} ${e.path} → ${e.status} (${e.traceId})`).join('; ')}`);
+          fail(
+            `${errors.length} 5xx answers: ${errors
+              .slice(0, 5)
+              .map((e) => `${e.scenarioId} ${e.method} ${e.path} → ${e.status} (${e.traceId})`)
+              .join('; ')}`,
+          );
         }
       },
     },

@@ -23,9 +23,20 @@ export const edgeCaseScenarios: Scenario[] = [
         ctx.note(`zero stakes refused with ${bet.json.code}`);
         return;
       }
-      expectOk(await platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '0.40', currency: platform.main.currency }), 'settle');
+      expectOk(
+        await platform.settle({
+          betId: bet.betId,
+          roundId: bet.roundId,
+          win: '0.40',
+          currency: platform.main.currency,
+        }),
+        'settle',
+      );
       const after = await platform.balance();
-      check(sameAmount(after.cash, add(before.cash, '0.40')), `cash ${before.cash} → ${after.cash}, expected +0.40`);
+      check(
+        sameAmount(after.cash, add(before.cash, '0.40')),
+        `cash ${before.cash} → ${after.cash}, expected +0.40`,
+      );
     },
   },
   {
@@ -38,7 +49,9 @@ export const edgeCaseScenarios: Scenario[] = [
     async run(ctx) {
       const platform = new Platform(ctx);
       const sessionId = await platform.openSession();
-      await expectBalanceDelta(platform, platform.main, '-0.30', () => platform.playRound(sessionId, '0.30', '0.00'));
+      await expectBalanceDelta(platform, platform.main, '-0.30', () =>
+        platform.playRound(sessionId, '0.30', '0.00'),
+      );
     },
   },
   ...(['promo', 'jackpot'] as const).map(
@@ -57,9 +70,23 @@ export const edgeCaseScenarios: Scenario[] = [
         const key = ctx.data.key('settle');
         const extra = { win_type: winType, player_id: platform.main.id, session_id: sessionId };
         await expectBalanceDelta(platform, platform.main, '0.75', async () => {
-          const first = await platform.settle({ betId, roundId, win: '0.75', currency: platform.main.currency, key, extra });
+          const first = await platform.settle({
+            betId,
+            roundId,
+            win: '0.75',
+            currency: platform.main.currency,
+            key,
+            extra,
+          });
           expectOk(first, `${winType} win`);
-          const retry = await platform.settle({ betId, roundId, win: '0.75', currency: platform.main.currency, key, extra });
+          const retry = await platform.settle({
+            betId,
+            roundId,
+            win: '0.75',
+            currency: platform.main.currency,
+            key,
+            extra,
+          });
           check(retry.text === first.text, 'the retried win answered differently');
         });
       },
@@ -69,8 +96,10 @@ export const edgeCaseScenarios: Scenario[] = [
     id: 'edge.same-bet-id-two-players',
     category: 'edge-cases',
     title: 'The same bet id used by two players',
-    description: 'The main player authorizes a bet id; the second player authorizes the same id; the first bet is settled.',
-    expected: "the second is refused (409) or kept apart; the win reaches only the first player; the second player's money moves only by their own stake.",
+    description:
+      'The main player authorizes a bet id; the second player authorizes the same id; the first bet is settled.',
+    expected:
+      "the second is refused (409) or kept apart; the win reaches only the first player; the second player's money moves only by their own stake.",
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -87,14 +116,29 @@ export const edgeCaseScenarios: Scenario[] = [
       ctx.note(b2.status === 200 ? 'bet ids are scoped per player' : `second use refused: ${b2.json?.code}`);
       await expectBalanceDelta(platform, first, '2.00', async () => {
         expectOk(
-          await platform.settle({ betId, roundId: b1.roundId, win: '2.00', currency: first.currency, extra: { player_id: first.id } }),
+          await platform.settle({
+            betId,
+            roundId: b1.roundId,
+            win: '2.00',
+            currency: first.currency,
+            extra: { player_id: first.id },
+          }),
           'settle of the first bet',
         );
       });
       const secondAfter = await platform.balance(second);
       const expected = b2.status === 200 ? add(secondBefore.cash, '-0.50') : add(secondBefore.cash, '0');
-      check(sameAmount(secondAfter.cash, expected), `second player's cash ${secondBefore.cash} → ${secondAfter.cash}, expected ${expected}`);
-      if (b2.status === 200) await platform.rollback({ betId, roundId: b2.roundId, player: second, extra: { player_id: second.id } });
+      check(
+        sameAmount(secondAfter.cash, expected),
+        `second player's cash ${secondBefore.cash} → ${secondAfter.cash}, expected ${expected}`,
+      );
+      if (b2.status === 200)
+        await platform.rollback({
+          betId,
+          roundId: b2.roundId,
+          player: second,
+          extra: { player_id: second.id },
+        });
     },
   },
   ...(['ended', 'expired'] as const).flatMap((how) =>
@@ -111,13 +155,19 @@ export const edgeCaseScenarios: Scenario[] = [
           const sessionId = await platform.openSession();
           const bet = await platform.authorize({ sessionId, amount: '0.50' });
           expectOk(bet, 'authorize');
-          if (how === 'ended') expectOk(await ctx.http.post(`/v1/sessions/${sessionId}/end`, undefined), 'endSession');
+          if (how === 'ended')
+            expectOk(await ctx.http.post(`/v1/sessions/${sessionId}/end`, undefined), 'endSession');
           else await expireSession(ctx, sessionId);
           const delta = operation === 'win' ? '1.20' : '0.50';
           await expectBalanceDelta(platform, platform.main, delta, async () => {
             const response =
               operation === 'win'
-                ? await platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '1.20', currency: platform.main.currency })
+                ? await platform.settle({
+                    betId: bet.betId,
+                    roundId: bet.roundId,
+                    win: '1.20',
+                    currency: platform.main.currency,
+                  })
                 : await platform.rollback({ betId: bet.betId, roundId: bet.roundId });
             expectOk(response, `${operation} on an ${how} session`);
           });
@@ -149,7 +199,8 @@ export const edgeCaseScenarios: Scenario[] = [
     category: 'edge-cases',
     title: 'Rollback of an unknown transaction leaves a tombstone',
     description: 'A rollback for a bet never seen, then the late authorize of that bet.',
-    expected: 'the rollback succeeds with nothing moved; the late authorize answers 409 BET_ROLLED_BACK and takes no money.',
+    expected:
+      'the rollback succeeds with nothing moved; the late authorize answers 409 BET_ROLLED_BACK and takes no money.',
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -158,7 +209,11 @@ export const edgeCaseScenarios: Scenario[] = [
       const roundId = ctx.data.roundId();
       await expectBalanceDelta(platform, platform.main, '0', async () => {
         expectOk(await platform.rollback({ betId, roundId, amount: '0.50' }), 'rollback of an unknown bet');
-        expectError(await platform.authorize({ sessionId, betId, roundId, amount: '0.50' }), 409, 'BET_ROLLED_BACK');
+        expectError(
+          await platform.authorize({ sessionId, betId, roundId, amount: '0.50' }),
+          409,
+          'BET_ROLLED_BACK',
+        );
       });
     },
   },
@@ -172,7 +227,11 @@ export const edgeCaseScenarios: Scenario[] = [
     async run(ctx) {
       const platform = new Platform(ctx);
       const sessionId = await platform.openSession();
-      const bet = await platform.authorize({ sessionId, amount: '0.10', extra: { future_field: 'x', provider_meta: { a: 1 } } });
+      const bet = await platform.authorize({
+        sessionId,
+        amount: '0.10',
+        extra: { future_field: 'x', provider_meta: { a: 1 } },
+      });
       expectOk(bet, 'authorize with unknown fields');
       await platform.rollback({ betId: bet.betId, roundId: bet.roundId });
     },
@@ -188,7 +247,8 @@ export const edgeCaseScenarios: Scenario[] = [
       const platform = new Platform(ctx);
       const sessionId = await platform.openSession();
       await expectBalanceDelta(platform, platform.main, '-1.50', async () => {
-        for (const amount of ['1', '0.5']) expectOk(await platform.authorize({ sessionId, amount }), `stake "${amount}"`);
+        for (const amount of ['1', '0.5'])
+          expectOk(await platform.authorize({ sessionId, amount }), `stake "${amount}"`);
       });
     },
   },
@@ -196,28 +256,42 @@ export const edgeCaseScenarios: Scenario[] = [
     id: 'edge.large-amount-exact',
     category: 'edge-cases',
     title: 'Amounts beyond float precision stay exact',
-    description: 'A promo win of 123456789012345.67 (17 significant digits), then a stake of the same amount that loses.',
-    expected: 'cash rises by exactly that amount, then returns to exactly where it was: no float rounding anywhere.',
+    description:
+      'A promo win of 123456789012345.67 (17 significant digits), then a stake of the same amount that loses.',
+    expected:
+      'cash rises by exactly that amount, then returns to exactly where it was: no float rounding anywhere.',
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
       const big = '123456789012345.67';
       const sessionId = await platform.openSession();
-      await expectBalanceDelta(platform, platform.main, '0', async () => {
-        await expectBalanceDelta(platform, platform.main, big, async () => {
-          expectOk(
-            await platform.settle({
-              betId: ctx.data.id('b_promo'),
-              roundId: ctx.data.roundId(),
-              win: big,
-              currency: platform.main.currency,
-              extra: { win_type: 'promo', player_id: platform.main.id, session_id: sessionId },
-            }),
-            'big promo win',
+      await expectBalanceDelta(
+        platform,
+        platform.main,
+        '0',
+        async () => {
+          await expectBalanceDelta(
+            platform,
+            platform.main,
+            big,
+            async () => {
+              expectOk(
+                await platform.settle({
+                  betId: ctx.data.id('b_promo'),
+                  roundId: ctx.data.roundId(),
+                  win: big,
+                  currency: platform.main.currency,
+                  extra: { win_type: 'promo', player_id: platform.main.id, session_id: sessionId },
+                }),
+                'big promo win',
+              );
+            },
+            'after a big win',
           );
-        }, 'after a big win');
-        await platform.playRound(sessionId, big, '0.00');
-      }, 'after staking the win back');
+          await platform.playRound(sessionId, big, '0.00');
+        },
+        'after staking the win back',
+      );
     },
   },
   {
@@ -229,7 +303,11 @@ export const edgeCaseScenarios: Scenario[] = [
     async run(ctx) {
       const platform = new Platform(ctx);
       const sessionId = await platform.openSession(ctx.profile.players.second);
-      const bet = await platform.authorize({ sessionId, player: ctx.profile.players.second, amount: '999999999999999.99' });
+      const bet = await platform.authorize({
+        sessionId,
+        player: ctx.profile.players.second,
+        amount: '999999999999999.99',
+      });
       expectError(bet, 402, 'INSUFFICIENT_FUNDS');
     },
   },

@@ -17,7 +17,9 @@ export async function expireSession(ctx: ScenarioContext, sessionId: string): Pr
   if (response.status === 404 || response.status === 405 || response.status === 501) {
     // The hook is not part of the contract: its absence is not a finding, so forget its evidence.
     ctx.http.violations.length = 0;
-    skip(`the target offers no expire-session hook (${hook.method} ${hook.path} answered ${response.status})`);
+    skip(
+      `the target offers no expire-session hook (${hook.method} ${hook.path} answered ${response.status})`,
+    );
   }
   check(response.status < 300, `expire-session hook answered ${response.status}`);
 }
@@ -40,15 +42,25 @@ function rgScenario(
       const session = await platform.createSession(player);
       if (session.status === 403) {
         expectError(session, 403, 'RG_BLOCKED');
-        check(session.json.details?.reason === reason, `RG reason ${session.json.details?.reason}, expected ${reason}`);
+        check(
+          session.json.details?.reason === reason,
+          `RG reason ${session.json.details?.reason}, expected ${reason}`,
+        );
         ctx.note('blocked at session creation');
         return;
       }
       expectOk(session, 'createSession');
       await expectNoWrite(platform, player, async () => {
-        const bet = await platform.authorize({ sessionId: session.json.session_id, player, amount: player.stake ?? '1.00' });
+        const bet = await platform.authorize({
+          sessionId: session.json.session_id,
+          player,
+          amount: player.stake ?? '1.00',
+        });
         expectError(bet, 403, 'RG_BLOCKED');
-        check(bet.json.details?.reason === reason, `RG reason ${bet.json.details?.reason}, expected ${reason}`);
+        check(
+          bet.json.details?.reason === reason,
+          `RG reason ${bet.json.details?.reason}, expected ${reason}`,
+        );
       });
     },
   };
@@ -60,14 +72,28 @@ interface BadInput {
   mutate(body: Record<string, unknown>, send: SendOptions): void;
 }
 
-const amountAs = (value: unknown): BadInput['mutate'] => (body) => {
-  (body.amount as Record<string, unknown>).amount = value;
-};
+const amountAs =
+  (value: unknown): BadInput['mutate'] =>
+  (body) => {
+    (body.amount as Record<string, unknown>).amount = value;
+  };
 
 const BAD_INPUTS: BadInput[] = [
-  { name: 'missing-idempotency-key', what: 'no X-Idempotency-Key', mutate: (_b, s) => s.omitHeaders?.push('x-idempotency-key') },
-  { name: 'missing-brand-header', what: 'no X-Brand-Id', mutate: (_b, s) => s.omitHeaders?.push('x-brand-id') },
-  { name: 'missing-provider-header', what: 'no X-Provider-Id', mutate: (_b, s) => s.omitHeaders?.push('x-provider-id') },
+  {
+    name: 'missing-idempotency-key',
+    what: 'no X-Idempotency-Key',
+    mutate: (_b, s) => s.omitHeaders?.push('x-idempotency-key'),
+  },
+  {
+    name: 'missing-brand-header',
+    what: 'no X-Brand-Id',
+    mutate: (_b, s) => s.omitHeaders?.push('x-brand-id'),
+  },
+  {
+    name: 'missing-provider-header',
+    what: 'no X-Provider-Id',
+    mutate: (_b, s) => s.omitHeaders?.push('x-provider-id'),
+  },
   { name: 'missing-region-header', what: 'no X-Region', mutate: (_b, s) => s.omitHeaders?.push('x-region') },
   { name: 'amount-three-decimals', what: 'amount "2.001" (EUR has 2 decimals)', mutate: amountAs('2.001') },
   { name: 'amount-exponent', what: 'amount "1e3"', mutate: amountAs('1e3') },
@@ -84,8 +110,20 @@ const BAD_INPUTS: BadInput[] = [
       (b.amount as Record<string, unknown>).currency = 'eur';
     },
   },
-  { name: 'bet-id-wrong-type', what: 'bet_id as a number', mutate: (b) => { b.bet_id = 12345; } },
-  { name: 'session-id-object', what: 'session_id as an object', mutate: (b) => { b.session_id = { id: 'x' }; } },
+  {
+    name: 'bet-id-wrong-type',
+    what: 'bet_id as a number',
+    mutate: (b) => {
+      b.bet_id = 12345;
+    },
+  },
+  {
+    name: 'session-id-object',
+    what: 'session_id as an object',
+    mutate: (b) => {
+      b.session_id = { id: 'x' };
+    },
+  },
   {
     name: 'money-unknown-field',
     what: 'an unknown field inside Money (closed schema)',
@@ -93,9 +131,27 @@ const BAD_INPUTS: BadInput[] = [
       (b.amount as Record<string, unknown>).cents = 200;
     },
   },
-  { name: 'body-array', what: 'a JSON array as the body', mutate: (_b, s) => { s.rawBody = '[]'; } },
-  { name: 'body-not-json', what: 'a body that is not JSON', mutate: (_b, s) => { s.rawBody = '{"bet_id": '; } },
-  { name: 'body-empty', what: 'an empty body', mutate: (_b, s) => { s.rawBody = ''; } },
+  {
+    name: 'body-array',
+    what: 'a JSON array as the body',
+    mutate: (_b, s) => {
+      s.rawBody = '[]';
+    },
+  },
+  {
+    name: 'body-not-json',
+    what: 'a body that is not JSON',
+    mutate: (_b, s) => {
+      s.rawBody = '{"bet_id": ';
+    },
+  },
+  {
+    name: 'body-empty',
+    what: 'an empty body',
+    mutate: (_b, s) => {
+      s.rawBody = '';
+    },
+  },
   {
     name: 'huge-body',
     what: 'a 2 MiB body',
@@ -130,7 +186,12 @@ function badInputScenario(bad: BadInput): Scenario {
         round_id: ctx.data.roundId(),
         amount: { amount: '1.00', currency: player.currency },
       };
-      const send: SendOptions = { method: 'POST', path: '/v1/bets/authorize', omitHeaders: [], label: bad.name };
+      const send: SendOptions = {
+        method: 'POST',
+        path: '/v1/bets/authorize',
+        omitHeaders: [],
+        label: bad.name,
+      };
       bad.mutate(body, send);
       if (send.rawBody === undefined) send.rawBody = JSON.stringify(body);
       let response: Response | undefined;
@@ -214,7 +275,12 @@ export const errorHandlingScenarios: Scenario[] = [
       if (!player) skip('the profile names no bonus player (players.bonus with overMaxBet)');
       const platform = new Platform(ctx);
       const sessionId = await platform.openSession(player);
-      const bet = await platform.authorize({ sessionId, player, amount: player.overMaxBet, extra: { game_type: 'slots' } });
+      const bet = await platform.authorize({
+        sessionId,
+        player,
+        amount: player.overMaxBet,
+        extra: { game_type: 'slots' },
+      });
       expectError(bet, 422, 'MAX_BET_EXCEEDED');
     },
   },
@@ -227,10 +293,17 @@ export const errorHandlingScenarios: Scenario[] = [
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
-      const other = ctx.profile.players.second.currency === platform.main.currency ? 'XTS' : ctx.profile.players.second.currency;
+      const other =
+        ctx.profile.players.second.currency === platform.main.currency
+          ? 'XTS'
+          : ctx.profile.players.second.currency;
       const sessionId = await platform.openSession();
       await expectNoWrite(platform, platform.main, async () => {
-        expectError(await platform.authorize({ sessionId, currency: other, amount: '1.00' }), 422, 'CURRENCY_MISMATCH');
+        expectError(
+          await platform.authorize({ sessionId, currency: other, amount: '1.00' }),
+          422,
+          'CURRENCY_MISMATCH',
+        );
       });
     },
   },
@@ -243,12 +316,20 @@ export const errorHandlingScenarios: Scenario[] = [
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
-      const other = ctx.profile.players.second.currency === platform.main.currency ? 'XTS' : ctx.profile.players.second.currency;
+      const other =
+        ctx.profile.players.second.currency === platform.main.currency
+          ? 'XTS'
+          : ctx.profile.players.second.currency;
       const sessionId = await platform.openSession();
       const bet = await platform.authorize({ sessionId, amount: '0.50' });
       expectOk(bet, 'authorize');
       await expectNoWrite(platform, platform.main, async () => {
-        const settled = await platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '0.50', currency: other });
+        const settled = await platform.settle({
+          betId: bet.betId,
+          roundId: bet.roundId,
+          win: '0.50',
+          currency: other,
+        });
         expectError(settled, 422, 'CURRENCY_MISMATCH');
       });
       await platform.rollback({ betId: bet.betId, roundId: bet.roundId });
@@ -273,7 +354,10 @@ export const errorHandlingScenarios: Scenario[] = [
       const reported = bet.json.details?.balance;
       check(reported && typeof reported.amount === 'string', 'details.balance (Money) missing');
       check(reported.currency === player.currency, `details.balance currency ${reported.currency}`);
-      check(sameAmount(reported.amount, before.cash), `details.balance ${reported.amount}, real cash ${before.cash}`);
+      check(
+        sameAmount(reported.amount, before.cash),
+        `details.balance ${reported.amount}, real cash ${before.cash}`,
+      );
     },
   },
   {
@@ -316,7 +400,11 @@ export const errorHandlingScenarios: Scenario[] = [
     expected: '404 SESSION_NOT_FOUND.',
     async run(ctx) {
       const platform = new Platform(ctx);
-      expectError(await platform.authorize({ sessionId: ctx.data.id('s_none'), amount: '1.00' }), 404, 'SESSION_NOT_FOUND');
+      expectError(
+        await platform.authorize({ sessionId: ctx.data.id('s_none'), amount: '1.00' }),
+        404,
+        'SESSION_NOT_FOUND',
+      );
     },
   },
   {
@@ -337,7 +425,8 @@ export const errorHandlingScenarios: Scenario[] = [
     title: 'Rollback chain after a network failure mid-request',
     description:
       'An authorize whose answer is lost (the client gives up after 1 ms), then the provider rolls the bet back and retries the rollback.',
-    expected: 'rollbacks succeed identically; the balance ends where it started whether or not the authorize landed.',
+    expected:
+      'rollbacks succeed identically; the balance ends where it started whether or not the authorize landed.',
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -358,7 +447,8 @@ export const errorHandlingScenarios: Scenario[] = [
         check(retry.text === first.text, 'the retried rollback answered differently');
         // A late authorize (still in flight, or a provider retry) must not resurrect the bet.
         const late = await platform.authorize({ sessionId, betId, roundId, amount: '1.00' });
-        if (late.status === 200) fail('an authorize after its rollback was accepted: the stake is taken again');
+        if (late.status === 200)
+          fail('an authorize after its rollback was accepted: the stake is taken again');
         expectError(late, 409, ['BET_ROLLED_BACK', 'DUPLICATE']);
       });
     },

@@ -13,9 +13,15 @@ function requireFeed(ctx: ScenarioContext): EventFeed {
 }
 
 /** Events of this run (their idempotency key belongs to an operation certify made), deduplicated by event_id. */
-function runEvents(ctx: ScenarioContext): { unique: ReceivedEvent[]; duplicates: number; all: ReceivedEvent[] } {
+function runEvents(ctx: ScenarioContext): {
+  unique: ReceivedEvent[];
+  duplicates: number;
+  all: ReceivedEvent[];
+} {
   const keys = new Set(ctx.ledger.moneyOperations.map((op) => op.idempotencyKey));
-  const all = requireFeed(ctx).received().filter((r) => keys.has(r.event?.idempotency_key));
+  const all = requireFeed(ctx)
+    .received()
+    .filter((r) => keys.has(r.event?.idempotency_key));
   const seen = new Map<string, ReceivedEvent>();
   let duplicates = 0;
   for (const received of all) {
@@ -36,7 +42,8 @@ function missingEvents(ctx: ScenarioContext, operations: MoneyOperation[]): stri
   const missing: string[] = [];
   for (const op of operations) {
     for (const type of op.expectedEvents) {
-      if (!byKey.get(op.idempotencyKey)?.has(type)) missing.push(`${type} for ${op.operation} ${op.betId} (key ${op.idempotencyKey}, ${op.scenarioId})`);
+      if (!byKey.get(op.idempotencyKey)?.has(type))
+        missing.push(`${type} for ${op.operation} ${op.betId} (key ${op.idempotencyKey}, ${op.scenarioId})`);
     }
   }
   return missing;
@@ -67,7 +74,10 @@ function emittedScenario(operation: MoneyOperation['operation'], events: string)
       const ops = ctx.ledger.moneyOperations.filter((op) => op.operation === operation);
       if (ops.length === 0) skip(`the run made no successful ${operation}`);
       const missing = await awaitEvents(ctx, ops);
-      if (missing.length > 0) fail(`${missing.length} of ${ops.length} ${operation}s lack events: ${missing.slice(0, 5).join('; ')}`);
+      if (missing.length > 0)
+        fail(
+          `${missing.length} of ${ops.length} ${operation}s lack events: ${missing.slice(0, 5).join('; ')}`,
+        );
       ctx.note(`${ops.length} ${operation}s, all with their events`);
     },
   };
@@ -86,7 +96,8 @@ export const eventScenarios: Scenario[] = [
     async run(ctx) {
       const feed = requireFeed(ctx);
       ctx.note(`source: ${feed.name}; ${feed.received().length} events received`);
-      if (ctx.ledger.moneyOperations.length > 0) await awaitEvents(ctx, ctx.ledger.moneyOperations.slice(0, 1));
+      if (ctx.ledger.moneyOperations.length > 0)
+        await awaitEvents(ctx, ctx.ledger.moneyOperations.slice(0, 1));
       check(runEvents(ctx).all.length > 0, 'no event of this run arrived');
     },
   },
@@ -104,7 +115,9 @@ export const eventScenarios: Scenario[] = [
       const { unique } = runEvents(ctx);
       if (unique.length === 0) skip('no events of this run to validate');
       schemas ??= new EventSchemas();
-      const bad = unique.flatMap((r) => schemas?.validate(r.event).map((v) => `${r.event.event_type} ${r.event.event_id}: ${v}`) ?? []);
+      const bad = unique.flatMap(
+        (r) => schemas?.validate(r.event).map((v) => `${r.event.event_type} ${r.event.event_id}: ${v}`) ?? [],
+      );
       if (bad.length > 0) fail(`${bad.length} violations: ${bad.slice(0, 5).join('; ')}`);
       ctx.note(`${unique.length} events valid`);
     },
@@ -113,7 +126,8 @@ export const eventScenarios: Scenario[] = [
     id: 'events.unique-event-id',
     category: 'events',
     title: 'event_id is unique; redeliveries are identical',
-    description: 'Events sharing an event_id must be byte-for-byte the same event (a redelivery), never two facts.',
+    description:
+      'Events sharing an event_id must be byte-for-byte the same event (a redelivery), never two facts.',
     expected: 'no event_id carries two different events; duplicates are counted and tolerated.',
     phase: EVENTS_PHASE,
     async run(ctx) {
@@ -134,7 +148,8 @@ export const eventScenarios: Scenario[] = [
     id: 'events.no-doubled-facts',
     category: 'events',
     title: 'One fact, one event',
-    description: 'Per (event_type, idempotency_key) at most one distinct event_id: a retried request must not publish again.',
+    description:
+      'Per (event_type, idempotency_key) at most one distinct event_id: a retried request must not publish again.',
     expected: 'no fact published twice under different event ids.',
     phase: EVENTS_PHASE,
     async run(ctx) {
@@ -147,7 +162,13 @@ export const eventScenarios: Scenario[] = [
         facts.set(fact, (facts.get(fact) ?? 0) + 1);
       }
       const doubled = [...facts].filter(([, n]) => n > 1);
-      if (doubled.length > 0) fail(`published more than once: ${doubled.slice(0, 5).map(([f, n]) => `${f} ×${n}`).join('; ')}`);
+      if (doubled.length > 0)
+        fail(
+          `published more than once: ${doubled
+            .slice(0, 5)
+            .map(([f, n]) => `${f} ×${n}`)
+            .join('; ')}`,
+        );
     },
   },
   {
@@ -160,13 +181,23 @@ export const eventScenarios: Scenario[] = [
     async run(ctx) {
       const { unique } = runEvents(ctx);
       if (unique.length === 0) skip('no events of this run');
-      const byKey = new Map(ctx.ledger.moneyOperations.map((op) => [op.idempotencyKey, op]));
+      // One key value may serve several operations (keys are scoped per operation): any of them may match.
+      const byKey = new Map<string, MoneyOperation[]>();
+      for (const op of ctx.ledger.moneyOperations)
+        byKey.set(op.idempotencyKey, [...(byKey.get(op.idempotencyKey) ?? []), op]);
       const wrong: string[] = [];
       for (const r of unique) {
-        const op = byKey.get(r.event.idempotency_key);
-        if (!op) continue;
-        if (r.event.trace_id !== op.traceId) wrong.push(`${r.event.event_type} ${r.event.event_id}: trace_id ${r.event.trace_id}, request ${op.traceId}`);
-        if (r.event.player_id !== op.playerId) wrong.push(`${r.event.event_type} ${r.event.event_id}: player_id ${r.event.player_id}, expected ${op.playerId}`);
+        const ops = byKey.get(r.event.idempotency_key) ?? [];
+        if (ops.length === 0) continue;
+        const traceIds = ops.flatMap((op) => op.traceIds);
+        if (!traceIds.includes(r.event.trace_id))
+          wrong.push(
+            `${r.event.event_type} ${r.event.event_id}: trace_id ${r.event.trace_id}, requests ${traceIds.join(' ')}`,
+          );
+        if (!ops.some((op) => op.playerId === r.event.player_id))
+          wrong.push(
+            `${r.event.event_type} ${r.event.event_id}: player_id ${r.event.player_id}, expected ${ops[0]?.playerId}`,
+          );
       }
       if (wrong.length > 0) fail(`${wrong.length} mismatches: ${wrong.slice(0, 5).join('; ')}`);
     },
@@ -181,10 +212,17 @@ export const eventScenarios: Scenario[] = [
     async run(ctx) {
       const { unique } = runEvents(ctx);
       if (unique.length === 0) skip('no events of this run');
-      const lags = unique.map((r) => r.receivedAtMs - Date.parse(r.event.occurred_at)).filter((n) => Number.isFinite(n));
+      const lags = unique
+        .map((r) => r.receivedAtMs - Date.parse(r.event.occurred_at))
+        .filter((n) => Number.isFinite(n));
       const stats = latencyStats(lags.map((n) => Math.max(0, n)));
-      ctx.note(`lag p50 ${stats.p50.toFixed(0)} ms, p95 ${stats.p95.toFixed(0)} ms, max ${stats.max.toFixed(0)} ms over ${stats.count} events`);
-      check(stats.p95 <= ctx.options.eventLagBudgetMs, `lag p95 ${stats.p95.toFixed(0)} ms over the ${ctx.options.eventLagBudgetMs} ms budget`);
+      ctx.note(
+        `lag p50 ${stats.p50.toFixed(0)} ms, p95 ${stats.p95.toFixed(0)} ms, max ${stats.max.toFixed(0)} ms over ${stats.count} events`,
+      );
+      check(
+        stats.p95 <= ctx.options.eventLagBudgetMs,
+        `lag p95 ${stats.p95.toFixed(0)} ms over the ${ctx.options.eventLagBudgetMs} ms budget`,
+      );
     },
   },
 ];

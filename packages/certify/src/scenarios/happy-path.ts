@@ -32,13 +32,19 @@ export const happyPathScenarios: Scenario[] = [
       const sessionId = await platform.openSession(player);
       const read = await ctx.http.get(`/v1/sessions/${sessionId}`);
       check(read.status === 200, `getSession answered ${read.status}`);
-      check(read.json.player_id === player.id && read.json.currency === player.currency, 'session fields differ');
+      check(
+        read.json.player_id === player.id && read.json.currency === player.currency,
+        'session fields differ',
+      );
       check(read.json.status === 'active', `new session status ${read.json.status}`);
       const ended = await ctx.http.post(`/v1/sessions/${sessionId}/end`, undefined);
       expectOk(ended, 'endSession');
       check(ended.json.status === 'ended', `ended session status ${ended.json.status}`);
       const after = await ctx.http.get(`/v1/sessions/${sessionId}`);
-      check(after.json?.status === 'ended' && typeof after.json?.ended_at === 'string', 'ended session not ended');
+      check(
+        after.json?.status === 'ended' && typeof after.json?.ended_at === 'string',
+        'ended session not ended',
+      );
     },
   },
   {
@@ -62,7 +68,9 @@ export const happyPathScenarios: Scenario[] = [
     async run(ctx) {
       const platform = new Platform(ctx);
       const sessionId = await platform.openSession();
-      await expectBalanceDelta(platform, platform.main, '1.50', () => platform.playRound(sessionId, '1.00', '2.50'));
+      await expectBalanceDelta(platform, platform.main, '1.50', () =>
+        platform.playRound(sessionId, '1.00', '2.50'),
+      );
     },
   },
   {
@@ -75,7 +83,9 @@ export const happyPathScenarios: Scenario[] = [
     async run(ctx) {
       const platform = new Platform(ctx);
       const sessionId = await platform.openSession();
-      await expectBalanceDelta(platform, platform.main, '-0.10', () => platform.playRound(sessionId, '0.10', '0.00'));
+      await expectBalanceDelta(platform, platform.main, '-0.10', () =>
+        platform.playRound(sessionId, '0.10', '0.00'),
+      );
     },
   },
   {
@@ -92,7 +102,12 @@ export const happyPathScenarios: Scenario[] = [
         platform.authorize({ sessionId, amount: '1.00' }),
       );
       check(bet.json.status === 'authorized' && typeof bet.json.hold_id === 'string', 'no hold_id');
-      await platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '1.00', currency: platform.main.currency });
+      await platform.settle({
+        betId: bet.betId,
+        roundId: bet.roundId,
+        win: '1.00',
+        currency: platform.main.currency,
+      });
     },
   },
   {
@@ -119,7 +134,8 @@ export const happyPathScenarios: Scenario[] = [
     category: 'happy-path',
     title: 'Partial settlement: parts then a final part',
     description: 'Stake 1.00; settle 0.40 (final:false), 0.60 (final:false), 0.50 (final:true).',
-    expected: 'each part credited once: cash moves by -1.00 + 1.50 = +0.50; a settle after the final part is refused.',
+    expected:
+      'each part credited once: cash moves by -1.00 + 1.50 = +0.50; a settle after the final part is refused.',
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -133,7 +149,13 @@ export const happyPathScenarios: Scenario[] = [
           ['0.60', false],
           ['0.50', true],
         ] as const) {
-          const part = await platform.settle({ betId: bet.betId, roundId: bet.roundId, win, currency, extra: { final } });
+          const part = await platform.settle({
+            betId: bet.betId,
+            roundId: bet.roundId,
+            win,
+            currency,
+            extra: { final },
+          });
           expectOk(part, `settle part ${win} final=${final}`);
         }
         const late = await platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '0.10', currency });
@@ -152,7 +174,9 @@ export const happyPathScenarios: Scenario[] = [
       const platform = new Platform(ctx);
       const player = ctx.profile.players.second;
       const sessionId = await platform.openSession(player);
-      await expectBalanceDelta(platform, player, '0.25', () => platform.playRound(sessionId, '0.50', '0.75', player));
+      await expectBalanceDelta(platform, player, '0.25', () =>
+        platform.playRound(sessionId, '0.50', '0.75', player),
+      );
     },
   },
   {
@@ -169,15 +193,25 @@ export const happyPathScenarios: Scenario[] = [
       expectOk(bet, 'authorize');
       const afterBet = await platform.balance();
       if (bet.json.balance) {
-        check(bet.json.balance.cash === afterBet.cash || subtract(bet.json.balance.cash, afterBet.cash) === '0.00',
-          `authorize said cash ${bet.json.balance.cash}, balance says ${afterBet.cash}`);
+        check(
+          bet.json.balance.cash === afterBet.cash ||
+            subtract(bet.json.balance.cash, afterBet.cash) === '0.00',
+          `authorize said cash ${bet.json.balance.cash}, balance says ${afterBet.cash}`,
+        );
       } else ctx.note('authorize answer carries no balance (optional)');
-      const settled = await platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '0.20', currency: platform.main.currency });
+      const settled = await platform.settle({
+        betId: bet.betId,
+        roundId: bet.roundId,
+        win: '0.20',
+        currency: platform.main.currency,
+      });
       expectOk(settled, 'settle');
       const afterSettle = await platform.balance();
       if (settled.json.balance) {
-        check(subtract(settled.json.balance.cash, afterSettle.cash) === '0.00',
-          `settle said cash ${settled.json.balance.cash}, balance says ${afterSettle.cash}`);
+        check(
+          subtract(settled.json.balance.cash, afterSettle.cash) === '0.00',
+          `settle said cash ${settled.json.balance.cash}, balance says ${afterSettle.cash}`,
+        );
       }
     },
   },

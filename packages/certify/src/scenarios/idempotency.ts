@@ -25,7 +25,10 @@ export const idempotencyScenarios: Scenario[] = [
         expectOk(first, 'authorize');
         for (let i = 0; i < 2; i++) {
           const again = await platform.authorize({ sessionId, betId, roundId, key, amount: '1.00' });
-          check(sameAnswer(first, again), `replay answered ${again.status} ${again.text} instead of ${first.text}`);
+          check(
+            sameAnswer(first, again),
+            `replay answered ${again.status} ${again.text} instead of ${first.text}`,
+          );
         }
       });
       await platform.settle({ betId, roundId, win: '1.00', currency: platform.main.currency });
@@ -46,11 +49,26 @@ export const idempotencyScenarios: Scenario[] = [
       expectOk(bet, 'authorize');
       await expectBalanceDelta(platform, platform.main, '3.00', async () => {
         const key = ctx.data.key('settle');
-        const first = await platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '3.00', currency, key });
+        const first = await platform.settle({
+          betId: bet.betId,
+          roundId: bet.roundId,
+          win: '3.00',
+          currency,
+          key,
+        });
         expectOk(first, 'settle');
         for (let i = 0; i < 2; i++) {
-          const again = await platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '3.00', currency, key });
-          check(sameAnswer(first, again), `replay answered ${again.status} ${again.text} instead of ${first.text}`);
+          const again = await platform.settle({
+            betId: bet.betId,
+            roundId: bet.roundId,
+            win: '3.00',
+            currency,
+            key,
+          });
+          check(
+            sameAnswer(first, again),
+            `replay answered ${again.status} ${again.text} instead of ${first.text}`,
+          );
         }
       });
     },
@@ -73,7 +91,10 @@ export const idempotencyScenarios: Scenario[] = [
         expectOk(first, 'rollback');
         for (let i = 0; i < 2; i++) {
           const again = await platform.rollback({ betId: bet.betId, roundId: bet.roundId, key });
-          check(sameAnswer(first, again), `replay answered ${again.status} ${again.text} instead of ${first.text}`);
+          check(
+            sameAnswer(first, again),
+            `replay answered ${again.status} ${again.text} instead of ${first.text}`,
+          );
         }
       });
     },
@@ -86,7 +107,12 @@ export const idempotencyScenarios: Scenario[] = [
     expected: 'the same session_id both times.',
     async run(ctx) {
       const player = ctx.profile.players.main;
-      const body = { player_id: player.id, game_id: ctx.profile.gameId, currency: player.currency, locale: ctx.profile.locale };
+      const body = {
+        player_id: player.id,
+        game_id: ctx.profile.gameId,
+        currency: player.currency,
+        locale: ctx.profile.locale,
+      };
       const key = ctx.data.key('sess');
       const first = await ctx.http.post('/v1/sessions', body, { idempotencyKey: key });
       const again = await ctx.http.post('/v1/sessions', body, { idempotencyKey: key });
@@ -108,7 +134,13 @@ export const idempotencyScenarios: Scenario[] = [
       const first = await platform.authorize({ sessionId, key, amount: '0.50' });
       expectOk(first, 'authorize');
       await expectBalanceDelta(platform, platform.main, '0', async () => {
-        const other = await platform.authorize({ sessionId, key, betId: first.betId, roundId: first.roundId, amount: '0.70' });
+        const other = await platform.authorize({
+          sessionId,
+          key,
+          betId: first.betId,
+          roundId: first.roundId,
+          amount: '0.70',
+        });
         expectError(other, 409, 'IDEMPOTENCY_MISMATCH');
       });
       await platform.rollback({ betId: first.betId, roundId: first.roundId });
@@ -128,9 +160,18 @@ export const idempotencyScenarios: Scenario[] = [
       const bet = await platform.authorize({ sessionId, amount: '0.50' });
       expectOk(bet, 'authorize');
       const key = ctx.data.key('settle');
-      expectOk(await platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '0.50', currency, key }), 'settle');
+      expectOk(
+        await platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '0.50', currency, key }),
+        'settle',
+      );
       await expectBalanceDelta(platform, platform.main, '0', async () => {
-        const other = await platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '9.50', currency, key });
+        const other = await platform.settle({
+          betId: bet.betId,
+          roundId: bet.roundId,
+          win: '9.50',
+          currency,
+          key,
+        });
         expectError(other, 409, 'IDEMPOTENCY_MISMATCH');
       });
     },
@@ -148,7 +189,12 @@ export const idempotencyScenarios: Scenario[] = [
       const first = await platform.authorize({ sessionId, amount: '0.50' });
       expectOk(first, 'authorize');
       await expectBalanceDelta(platform, platform.main, '0', async () => {
-        const again = await platform.authorize({ sessionId, betId: first.betId, roundId: first.roundId, amount: '0.50' });
+        const again = await platform.authorize({
+          sessionId,
+          betId: first.betId,
+          roundId: first.roundId,
+          amount: '0.50',
+        });
         expectError(again, 409, 'DUPLICATE');
       });
       await platform.rollback({ betId: first.betId, roundId: first.roundId });
@@ -166,7 +212,13 @@ export const idempotencyScenarios: Scenario[] = [
       const key = ctx.data.key('shared');
       const bet = await platform.authorize({ sessionId, key, amount: '0.10' });
       expectOk(bet, 'authorize');
-      const settled = await platform.settle({ betId: bet.betId, roundId: bet.roundId, win: '0.10', currency: platform.main.currency, key });
+      const settled = await platform.settle({
+        betId: bet.betId,
+        roundId: bet.roundId,
+        win: '0.10',
+        currency: platform.main.currency,
+        key,
+      });
       expectOk(settled, 'settle with the authorize key');
     },
   },
@@ -187,7 +239,11 @@ export const idempotencyScenarios: Scenario[] = [
       const key = ctx.data.key('rb');
       expectOk(await platform.rollback({ betId: a.betId, roundId: a.roundId, key }), 'rollback a');
       await expectBalanceDelta(platform, platform.main, '0', async () => {
-        expectError(await platform.rollback({ betId: b.betId, roundId: b.roundId, key }), 409, 'IDEMPOTENCY_MISMATCH');
+        expectError(
+          await platform.rollback({ betId: b.betId, roundId: b.roundId, key }),
+          409,
+          'IDEMPOTENCY_MISMATCH',
+        );
       });
       await platform.rollback({ betId: b.betId, roundId: b.roundId });
     },

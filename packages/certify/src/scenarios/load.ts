@@ -46,14 +46,25 @@ function judge(ctx: ScenarioContext, summary: LoadSummary): void {
     `${summary.requests} requests in ${summary.durationS.toFixed(1)} s = ${summary.throughputRps.toFixed(0)} req/s; p50 ${summary.overall.p50.toFixed(1)} ms, p95 ${summary.overall.p95.toFixed(1)} ms, p99 ${summary.overall.p99.toFixed(1)} ms; errors ${(summary.errorRate * 100).toFixed(2)} %; retries ${(summary.retryRatio * 100).toFixed(2)} %`,
   );
   check(summary.requests > 0, 'no request completed');
-  check(summary.errorRate <= 0.01, `error rate ${(summary.errorRate * 100).toFixed(2)} % over 1 % (statuses ${JSON.stringify(summary.statusCounts)})`);
-  for (const [name, stats] of [['authorize', bet], ['settle', settle]] as const) {
-    if (stats) check(stats.p95 <= ctx.options.sloP95Ms, `${name} p95 ${stats.p95.toFixed(1)} ms over the ${ctx.options.sloP95Ms} ms SLO`);
+  check(
+    summary.errorRate <= 0.01,
+    `error rate ${(summary.errorRate * 100).toFixed(2)} % over 1 % (statuses ${JSON.stringify(summary.statusCounts)})`,
+  );
+  for (const [name, stats] of [
+    ['authorize', bet],
+    ['settle', settle],
+  ] as const) {
+    if (stats)
+      check(
+        stats.p95 <= ctx.options.sloP95Ms,
+        `${name} p95 ${stats.p95.toFixed(1)} ms over the ${ctx.options.sloP95Ms} ms SLO`,
+      );
   }
 }
 
 async function requireLoopback(ctx: ScenarioContext): Promise<string> {
-  if (!isLoopback(ctx.options.targetUrl)) skip('load runs against loopback targets only (127.0.0.1, ::1, localhost)');
+  if (!isLoopback(ctx.options.targetUrl))
+    skip('load runs against loopback targets only (127.0.0.1, ::1, localhost)');
   return new Platform(ctx).openSession();
 }
 
@@ -71,7 +82,14 @@ export const loadScenarios: Scenario[] = [
       const sessionId = await requireLoopback(ctx);
       const summary = await runLoad(
         'closed model, 8 workers',
-        { baseUrl: ctx.options.targetUrl, model: 'closed', concurrency: 8, durationS: Math.min(ctx.options.loadDurationS ?? 2, 60), maxRequests: 50_000, signal: ctx.signal },
+        {
+          baseUrl: ctx.options.targetUrl,
+          model: 'closed',
+          concurrency: 8,
+          durationS: Math.min(ctx.options.loadDurationS ?? 2, 60),
+          maxRequests: 50_000,
+          signal: ctx.signal,
+        },
         loadRound(ctx, sessionId),
       );
       judge(ctx, summary);
@@ -91,11 +109,21 @@ export const loadScenarios: Scenario[] = [
       const rate = Math.min(ctx.options.loadRate ?? 50, 5000);
       const summary = await runLoad(
         `open model, ${rate} rounds/s`,
-        { baseUrl: ctx.options.targetUrl, model: 'open', rate, durationS: Math.min(ctx.options.loadDurationS ?? 2, 60), maxRequests: 100_000, signal: ctx.signal },
+        {
+          baseUrl: ctx.options.targetUrl,
+          model: 'open',
+          rate,
+          durationS: Math.min(ctx.options.loadDurationS ?? 2, 60),
+          maxRequests: 100_000,
+          signal: ctx.signal,
+        },
         loadRound(ctx, sessionId),
       );
       judge(ctx, summary);
-      check(summary.droppedArrivals === 0, `${summary.droppedArrivals} arrivals dropped: the target fell behind the arrival rate`);
+      check(
+        summary.droppedArrivals === 0,
+        `${summary.droppedArrivals} arrivals dropped: the target fell behind the arrival rate`,
+      );
     },
   },
   {
@@ -112,7 +140,10 @@ export const loadScenarios: Scenario[] = [
       const retries = runs.reduce((n, r) => n + r.retries, 0);
       const ratio = requests === 0 ? 0 : retries / requests;
       ctx.note(`${retries} retries / ${requests} requests = ${(ratio * 100).toFixed(2)} %`);
-      check(ratio <= RETRY_STORM_RATIO, `retry storm: ${(ratio * 100).toFixed(2)} % of requests were retries`);
+      check(
+        ratio <= RETRY_STORM_RATIO,
+        `retry storm: ${(ratio * 100).toFixed(2)} % of requests were retries`,
+      );
     },
   },
 ];

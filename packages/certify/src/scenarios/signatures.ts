@@ -18,7 +18,9 @@ export async function securityEnforced(ctx: ScenarioContext): Promise<boolean> {
 
 async function requireSigning(ctx: ScenarioContext): Promise<NonNullable<ScenarioContext['signer']>> {
   if (!(await securityEnforced(ctx))) {
-    skip('the target accepted an unsigned request: it runs with security off, so signatures cannot be judged');
+    skip(
+      'the target accepted an unsigned request: it runs with security off, so signatures cannot be judged',
+    );
   }
   if (!ctx.signer) skip('the target enforces signatures but certify has no signer configured for it');
   return ctx.signer;
@@ -33,7 +35,12 @@ function expectRefused(response: Response, codes: string[] = REFUSALS): void {
 
 async function signedSessionBody(ctx: ScenarioContext) {
   const player = ctx.profile.players.main;
-  return { player_id: player.id, game_id: ctx.profile.gameId, currency: player.currency, locale: ctx.profile.locale };
+  return {
+    player_id: player.id,
+    game_id: ctx.profile.gameId,
+    currency: player.currency,
+    locale: ctx.profile.locale,
+  };
 }
 
 async function signHeaders(
@@ -50,7 +57,10 @@ async function signHeaders(
     'content-type': 'application/json',
     'x-idempotency-key': key,
   };
-  return { ...headers, ...(await signer.sign({ method: 'POST', path: '/v1/sessions', body, headers }, { timestamp })) };
+  return {
+    ...headers,
+    ...(await signer.sign({ method: 'POST', path: '/v1/sessions', body, headers }, { timestamp })),
+  };
 }
 
 export const signatureScenarios: Scenario[] = [
@@ -77,7 +87,16 @@ export const signatureScenarios: Scenario[] = [
       const body = JSON.stringify(await signedSessionBody(ctx));
       const headers = await signHeaders(ctx, signer, body, ctx.data.key());
       const tampered = body.replace(ctx.profile.locale, 'en-GB');
-      expectRefused(await ctx.http.send({ method: 'POST', path: '/v1/sessions', rawBody: tampered, headers, unsigned: true }), ['SIGNATURE_INVALID']);
+      expectRefused(
+        await ctx.http.send({
+          method: 'POST',
+          path: '/v1/sessions',
+          rawBody: tampered,
+          headers,
+          unsigned: true,
+        }),
+        ['SIGNATURE_INVALID'],
+      );
     },
   },
   {
@@ -93,22 +112,38 @@ export const signatureScenarios: Scenario[] = [
       const signature = headers['x-signature'] ?? '';
       const last = signature.at(-3) === 'A' ? 'B' : 'A';
       headers['x-signature'] = `${signature.slice(0, -3)}${last}${signature.slice(-2)}`;
-      expectRefused(await ctx.http.send({ method: 'POST', path: '/v1/sessions', rawBody: body, headers, unsigned: true }), ['SIGNATURE_INVALID']);
+      expectRefused(
+        await ctx.http.send({ method: 'POST', path: '/v1/sessions', rawBody: body, headers, unsigned: true }),
+        ['SIGNATURE_INVALID'],
+      );
     },
   },
   {
     id: 'sig.replayed-signature',
     category: 'signatures',
     title: 'Captured request replayed under a new key',
-    description: 'The exact signed request sent again with another idempotency key is not possible without re-signing, so the same signed bytes are resent verbatim.',
+    description:
+      'The exact signed request sent again with another idempotency key is not possible without re-signing, so the same signed bytes are resent verbatim.',
     expected: '401 REPLAY_DETECTED, or the stored answer without a second effect.',
     async run(ctx) {
       const signer = await requireSigning(ctx);
       const body = JSON.stringify(await signedSessionBody(ctx));
       const headers = await signHeaders(ctx, signer, body, ctx.data.key());
-      const first = await ctx.http.send({ method: 'POST', path: '/v1/sessions', rawBody: body, headers, unsigned: true });
+      const first = await ctx.http.send({
+        method: 'POST',
+        path: '/v1/sessions',
+        rawBody: body,
+        headers,
+        unsigned: true,
+      });
       check(first.status === 201, `the signed request answered ${first.status}`);
-      const replay = await ctx.http.send({ method: 'POST', path: '/v1/sessions', rawBody: body, headers, unsigned: true });
+      const replay = await ctx.http.send({
+        method: 'POST',
+        path: '/v1/sessions',
+        rawBody: body,
+        headers,
+        unsigned: true,
+      });
       if (replay.status === 401) expectRefused(replay, ['REPLAY_DETECTED']);
       else check(replay.text === first.text, 'a replayed signed request produced a new effect');
     },
@@ -122,8 +157,17 @@ export const signatureScenarios: Scenario[] = [
     async run(ctx) {
       const signer = await requireSigning(ctx);
       const body = JSON.stringify(await signedSessionBody(ctx));
-      const headers = await signHeaders(ctx, signer, body, ctx.data.key(), Math.floor(Date.now() / 1000) - 3600);
-      expectRefused(await ctx.http.send({ method: 'POST', path: '/v1/sessions', rawBody: body, headers, unsigned: true }), ['TIMESTAMP_OUT_OF_WINDOW', 'SIGNATURE_INVALID']);
+      const headers = await signHeaders(
+        ctx,
+        signer,
+        body,
+        ctx.data.key(),
+        Math.floor(Date.now() / 1000) - 3600,
+      );
+      expectRefused(
+        await ctx.http.send({ method: 'POST', path: '/v1/sessions', rawBody: body, headers, unsigned: true }),
+        ['TIMESTAMP_OUT_OF_WINDOW', 'SIGNATURE_INVALID'],
+      );
     },
   },
   {
@@ -137,7 +181,9 @@ export const signatureScenarios: Scenario[] = [
       const body = JSON.stringify(await signedSessionBody(ctx));
       const headers = await signHeaders(ctx, signer, body, ctx.data.key());
       headers['x-signature-key-id'] = 'certify-unknown-key';
-      expectRefused(await ctx.http.send({ method: 'POST', path: '/v1/sessions', rawBody: body, headers, unsigned: true }));
+      expectRefused(
+        await ctx.http.send({ method: 'POST', path: '/v1/sessions', rawBody: body, headers, unsigned: true }),
+      );
     },
   },
   {
