@@ -32,3 +32,21 @@ export {
   withSpan,
   X_TRACE_ID_ATTRIBUTE,
 } from './tracing.ts';
+export { type MetricsPluginOptions, metricsPlugin } from './fastify/metrics-plugin.ts';
+export {
+  createMetrics,
+  LATENCY_BUCKETS_SECONDS,
+  type Metrics,
+  type MetricsOptions,
+  metricNames,
+  SETTLE_LAG_BUCKETS_SECONDS,
+  UNMATCHED_OPERATION,
+} from './metrics.ts';
+export {
+  type DeprecatedOperation,
+  DeprecationRegistry,
+  type DeprecationUsage,
+  deprecationsFromTable,
+  UNKNOWN_PROVIDER,
+} from './deprecation.ts';
+export { type DeprecationPluginOptions, deprecationPlugin } from './fastify/deprecation-plugin.ts';
