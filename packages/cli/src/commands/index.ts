@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerCerts } from './certs.ts';
+import { registerCertify } from './certify.ts';
 import { registerCodegen } from './codegen.ts';
 import { registerGate } from './gate.ts';
 import { registerSandbox } from './sandbox.ts';
@@ -7,6 +8,7 @@ import { registerSandbox } from './sandbox.ts';
 /** Each entry adds one subcommand. Keep one file per command; keep the list sorted. */
 export const commands: Array<(program: Command) => void> = [
   registerCerts,
+  registerCertify,
   registerCodegen,
   registerGate,
   registerSandbox,

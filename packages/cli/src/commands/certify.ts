@@ -1,0 +1,141 @@
+import {
+  allScenarios,
+  CATEGORIES,
+  Contract,
+  defaultRunFolder,
+  loadProfile,
+  REPORT_FORMATS,
+  type ReportFormat,
+  runCertification,
+  terminalProgress,
+  writeReports,
+} from '@croupier/certify';
+import type { Command } from 'commander';
+
+interface CertifyFlags {
+  target: string;
+  out?: string;
+  only?: string;
+  players?: string;
+  contract?: string;
+  nats?: string;
+  eventLagMs: string;
+  loadRate?: string;
+  loadDuration?: string;
+  sloP95: string;
+  brand?: string;
+  provider?: string;
+  region?: string;
+  concurrency: string;
+  timeout: string;
+  security?: boolean;
+  list?: boolean;
+  junit?: boolean;
+  json?: boolean;
+  md?: boolean;
+  html?: boolean;
+}
+
+function positive(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} must be a positive number, got "${value}"`);
+  return n;
+}
+
+export function registerCertify(program: Command): void {
+  program
+    .command('certify')
+    .description(
+      'Run the certification protocol against any implementation of the contract (HTTP and the bus only) and write the protocol, SLO report and security summary',
+    )
+    .requiredOption('--target <url>', 'base URL of the implementation under test, e.g. http://127.0.0.1:8080')
+    .option('--out <dir>', 'run folder for the reports (default certify-runs/<timestamp>)')
+    .option(
+      '--only <list>',
+      `comma-separated scenario ids, id prefixes (idem, error.bad-input) or categories (${CATEGORIES.join(', ')})`,
+    )
+    .option(
+      '--players <file>',
+      'JSON/YAML profile naming the test players, currencies and hooks (players.main, .second, .blockedRg, .lowBalance, .bonus, .lossLimit, .timeLimit; expireSession)',
+    )
+    .option('--contract <file>', 'OpenAPI document to judge responses by (default contracts/openapi/provider-platform.yaml)')
+    .option('--nats <url>', "consume events from NATS JetStream (croupier.events.>) instead of the target's /sandbox/events/stream")
+    .option('--event-lag-ms <ms>', 'budget for event lag p95, from occurred_at to receipt', '5000')
+    .option('--load-rate <n>', 'open-model arrival rate in rounds per second (default 50, at most 5000)')
+    .option('--load-duration <s>', 'seconds each load model runs (default 2, at most 60)')
+    .option('--slo-p95 <ms>', 'latency budget for p95 of authorize and settle', '250')
+    .option('--brand <id>', 'X-Brand-Id to send (default from the profile: brand-7)')
+    .option('--provider <id>', 'X-Provider-Id to send (default from the profile: studio)')
+    .option('--region <id>', 'X-Region to send (default from the profile: EU)')
+    .option('--concurrency <n>', 'scenarios run at once (exclusive scenarios always run alone)', '4')
+    .option('--timeout <ms>', 'per-scenario timeout', '20000')
+    .option('--security', 'expect the target to enforce signatures and credentials')
+    .option('--list', 'list the scenarios (id, category, title) and exit without running')
+    .option('--junit', 'write junit.xml (when no format flag is given, all four are written)')
+    .option('--json', 'write report.json')
+    .option('--md', 'write report.md')
+    .option('--html', 'write report.html (self-contained: inline CSS and SVG, no network)')
+    .addHelpText(
+      'after',
+      `
+The verdict: exit 0 when every scenario passed or skipped, 1 when any failed (the failed ids are printed).
+Skips carry their reason: no signer or security off (signatures), no /sandbox/faults (chaos), no event
+source (events), no expire-session hook, a non-loopback target (load).
+
+Examples:
+  $ croupier certify --target http://127.0.0.1:8080
+  $ croupier certify --target http://127.0.0.1:8080 --out certify-runs/today --html --junit
+  $ croupier certify --target http://127.0.0.1:8080 --only idempotency,error.bad-input,contract.use-after-free
+  $ croupier certify --target http://127.0.0.1:8080 --players players.yaml --brand brand-7 --provider studio --region EU
+  $ croupier certify --target http://127.0.0.1:8080 --nats nats://127.0.0.1:4222 --event-lag-ms 2000
+  $ croupier certify --target http://127.0.0.1:8080 --only load --load-rate 200 --load-duration 10 --slo-p95 200
+  $ croupier certify --target http://127.0.0.1:8080 --list
+
+A players profile (YAML):
+  brand: brand-7
+  players:
+    main: { id: p_demo_1, currency: EUR }
+    lowBalance: { id: p_low_balance, currency: EUR, stake: "2.00" }
+    bonus: { id: p_bonus_1, currency: EUR, overMaxBet: "50.00" }
+  expireSession: { method: POST, path: /sandbox/sessions/{session_id}/expire }
+`,
+    )
+    .action(async (flags: CertifyFlags) => {
+      if (flags.list) {
+        for (const s of allScenarios(Contract.load(flags.contract))) {
+          process.stdout.write(`${s.id.padEnd(56)} ${s.category.padEnd(15)} ${s.title}\n`);
+        }
+        return;
+      }
+      const profile = loadProfile(flags.players, { brand: flags.brand, provider: flags.provider, region: flags.region });
+      const run = await runCertification({
+        target: flags.target,
+        contractPath: flags.contract,
+        profile,
+        only: flags.only
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+        natsUrl: flags.nats,
+        eventLagBudgetMs: positive(flags.eventLagMs, '--event-lag-ms'),
+        loadRate: flags.loadRate ? positive(flags.loadRate, '--load-rate') : undefined,
+        loadDurationS: flags.loadDuration ? positive(flags.loadDuration, '--load-duration') : undefined,
+        sloP95Ms: positive(flags.sloP95, '--slo-p95'),
+        concurrency: positive(flags.concurrency, '--concurrency'),
+        scenarioTimeoutMs: positive(flags.timeout, '--timeout'),
+        securityExpected: Boolean(flags.security),
+        progress: terminalProgress(process.stdout),
+      });
+      const chosen = REPORT_FORMATS.filter((f: ReportFormat) => flags[f]);
+      const out = flags.out ?? defaultRunFolder();
+      const written = writeReports(run, out, chosen.length > 0 ? chosen : REPORT_FORMATS);
+      process.stdout.write(`reports: ${Object.values(written).join(', ')}\n`);
+      const failed = run.results.filter((r) => r.verdict === 'fail');
+      if (failed.length > 0) {
+        process.stderr.write(`certification FAILED: ${failed.map((r) => r.id).join(', ')}\n`);
+        process.exitCode = 1;
+      } else {
+        process.stdout.write('certification PASSED\n');
+      }
+    });
+}
