@@ -13,3 +13,4 @@ export { type ChangesetVerdict, checkChangeset } from './policy/changeset.ts';
 export { applyIgnores, readIgnoreFile } from './policy/ignore.ts';
 export { type Bump, bumpBetween, neededBump } from './policy/semver.ts';
 export { formatReport, REPORT_FORMATS, type ReportFormat } from './report/index.ts';
+export { benchGate, benchGateOnOasdiff, benchOptic, opticVerdict } from './bench.ts';

@@ -1,0 +1,120 @@
+/**
+ * Benchmarks: the gate on the Twilio release pair (time and MB/s) and on oasdiff's cases, and, for
+ * comparison, `@useoptic/optic diff --check` on the same inputs. optic is a devDependency of this
+ * benchmark only; it is spawned as a separate process and never used by the gate itself.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type OasdiffCase, readManifest, runCase } from './conformance/oasdiff.ts';
+import { runGate } from './gate.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_SHARED = path.resolve(here, '../../../../shared');
+
+export function twilioPair(sharedDir = DEFAULT_SHARED): [string, string] {
+  const dir = path.join(sharedDir, 'fixtures/public-specs/openapi-large');
+  return [path.join(dir, 'twilio-api-v2010-2.4.2.yaml'), path.join(dir, 'twilio-api-v2010-2.5.0.yaml')];
+}
+
+/** The gate on the Twilio pair (3.2 MB of YAML), best of `runs`. */
+export async function benchGate(
+  sharedDir = DEFAULT_SHARED,
+  runs = 3,
+): Promise<{ ms: number; mb_per_s: number; findings: number }> {
+  const [base, head] = twilioPair(sharedDir);
+  let best = Number.POSITIVE_INFINITY;
+  let findings = 0;
+  let bytes = 0;
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const report = await runGate(base, head, { only: 'breaking' });
+    best = Math.min(best, performance.now() - started);
+    findings = report.findings.length;
+    bytes = report.stats.bytes;
+  }
+  return { ms: Math.round(best), mb_per_s: Number((bytes / 1e6 / (best / 1000)).toFixed(2)), findings };
+}
+
+/** The gate on every oasdiff case: verdict agreement and total time. */
+export async function benchGateOnOasdiff(
+  sharedDir = DEFAULT_SHARED,
+  cases?: OasdiffCase[],
+): Promise<{ cases: number; agreed: number; ms: number }> {
+  const list = (cases ?? readManifest(sharedDir)).filter((c) => c.breaking !== null);
+  const started = performance.now();
+  let agreed = 0;
+  for (const c of list) if ((await runCase(sharedDir, c)).verdictAgrees) agreed++;
+  return { cases: list.length, agreed, ms: Math.round(performance.now() - started) };
+}
+
+function opticBin(): string | undefined {
+  const bin = path.resolve(here, '../node_modules/.bin/optic');
+  return existsSync(bin) ? bin : undefined;
+}
+
+/** `optic diff BASE HEAD --check`: breaking when a check fails; undefined when optic could not judge. */
+export function opticVerdict(base: string, head: string): { breaking: boolean | undefined; ms: number } {
+  const bin = opticBin();
+  if (!bin) return { breaking: undefined, ms: 0 };
+  const started = performance.now();
+  const run = spawnSync(bin, ['diff', base, head, '--check'], {
+    encoding: 'utf8',
+    env: { ...process.env, OPTIC_TELEMETRY_LEVEL: 'off', CI: 'true' },
+    timeout: 120_000,
+  });
+  const ms = performance.now() - started;
+  const output = `${run.stdout ?? ''}${run.stderr ?? ''}`;
+  if (run.status === 0) return { breaking: false, ms };
+  return { breaking: /^\s*x \[/m.test(output) ? true : undefined, ms };
+}
+
+/**
+ * optic on the first `limit` settled oasdiff cases (about 2-3 s each, so not all 330 by default) and
+ * on the Twilio pair, beside the gate on the same cases.
+ */
+export async function benchOptic(
+  sharedDir = DEFAULT_SHARED,
+  limit = 40,
+): Promise<{
+  available: boolean;
+  cases: number;
+  optic: {
+    agreed: number;
+    undecided: number;
+    ms: number;
+    twilio_ms: number;
+    twilio_breaking: boolean | undefined;
+  };
+  gate: { agreed: number; ms: number };
+}> {
+  const dir = path.join(sharedDir, 'fixtures/oasdiff');
+  const list = readManifest(sharedDir)
+    .filter((c) => c.breaking !== null)
+    .slice(0, limit);
+  const available = opticBin() !== undefined;
+  let opticAgreed = 0;
+  let undecided = 0;
+  let opticMs = 0;
+  for (const c of available ? list : []) {
+    const v = opticVerdict(path.join(dir, c.base), path.join(dir, c.revision));
+    opticMs += v.ms;
+    if (v.breaking === undefined) undecided++;
+    else if (v.breaking === c.breaking) opticAgreed++;
+  }
+  const gate = await benchGateOnOasdiff(sharedDir, list);
+  const twilio = available ? opticVerdict(...twilioPair(sharedDir)) : { breaking: undefined, ms: 0 };
+  return {
+    available,
+    cases: list.length,
+    optic: {
+      agreed: opticAgreed,
+      undecided,
+      ms: Math.round(opticMs),
+      twilio_ms: Math.round(twilio.ms),
+      twilio_breaking: twilio.breaking,
+    },
+    gate: { agreed: gate.agreed, ms: gate.ms },
+  };
+}
