@@ -312,17 +312,13 @@ function validatorName(model: EventModel): string {
 }
 
 /**
- * ajv's standalone output still `require`s its runtime helpers and the format functions; rewriting them to
- * ESM imports lets the committed validators load in an ESM package with no schema compilation at run time.
+ * ajv's "esm" standalone output still `require`s its runtime helpers and the format functions. A
+ * `createRequire` shim keeps those CommonJS loads exact under Node, tsx and vitest alike (default-import
+ * interop differs between them), and no schema is compiled at run time.
  */
 function standaloneEsm(code: string): string {
-  const modules = [...new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!))].sort();
-  let body = code.replace(/^"use strict";/, '');
-  const imports = modules.map((specifier, i) => {
-    body = body.split(`require("${specifier}")`).join(`__dependency${i}`);
-    return `import __dependency${i} from "${specifier}.js";`;
-  });
-  return `${imports.join('\n')}\n${body}\n`;
+  const body = code.replace(/^"use strict";/, '');
+  return `import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n${body}\n`;
 }
 
 export async function generateEvents(
