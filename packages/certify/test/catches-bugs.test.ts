@@ -19,7 +19,15 @@ describe('certify passes a correct wallet and fails each broken one, naming the 
     const run = await certifyFake('correct');
     expect(failedIds(run)).toEqual([]);
     const categories = new Set(run.results.map((r) => r.category));
-    for (const category of ['happy-path', 'idempotency', 'error-handling', 'signatures', 'attacks', 'edge-cases', 'concurrency']) {
+    for (const category of [
+      'happy-path',
+      'idempotency',
+      'error-handling',
+      'signatures',
+      'attacks',
+      'edge-cases',
+      'concurrency',
+    ]) {
       expect(categories.has(category as never), category).toBe(true);
     }
     expect(run.results.length).toBeGreaterThan(42);

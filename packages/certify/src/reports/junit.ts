@@ -1,15 +1,17 @@
 import type { RunResult } from '../runner.ts';
 
 function escapeXml(text: string): string {
-  return text
-    // XML 1.0 cannot carry most control characters, even escaped; the attack scenarios send them.
-    .split('')
-    .filter((ch) => ch.charCodeAt(0) >= 0x20 || ch === '\t' || ch === '\n' || ch === '\r')
-    .join('')
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;');
+  return (
+    text
+      // XML 1.0 cannot carry most control characters, even escaped; the attack scenarios send them.
+      .split('')
+      .filter((ch) => ch.charCodeAt(0) >= 0x20 || ch === '\t' || ch === '\n' || ch === '\r')
+      .join('')
+      .replaceAll('&', '&amp;')
+      .replaceAll('<', '&lt;')
+      .replaceAll('>', '&gt;')
+      .replaceAll('"', '&quot;')
+  );
 }
 
 /** One testsuite per category, one testcase per scenario; failures carry the reason and the trace ids. */

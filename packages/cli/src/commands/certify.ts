@@ -58,8 +58,14 @@ export function registerCertify(program: Command): void {
       '--players <file>',
       'JSON/YAML profile naming the test players, currencies and hooks (players.main, .second, .blockedRg, .lowBalance, .bonus, .lossLimit, .timeLimit; expireSession)',
     )
-    .option('--contract <file>', 'OpenAPI document to judge responses by (default contracts/openapi/provider-platform.yaml)')
-    .option('--nats <url>', "consume events from NATS JetStream (croupier.events.>) instead of the target's /sandbox/events/stream")
+    .option(
+      '--contract <file>',
+      'OpenAPI document to judge responses by (default contracts/openapi/provider-platform.yaml)',
+    )
+    .option(
+      '--nats <url>',
+      "consume events from NATS JetStream (croupier.events.>) instead of the target's /sandbox/events/stream",
+    )
     .option('--event-lag-ms <ms>', 'budget for event lag p95, from occurred_at to receipt', '5000')
     .option('--load-rate <n>', 'open-model arrival rate in rounds per second (default 50, at most 5000)')
     .option('--load-duration <s>', 'seconds each load model runs (default 2, at most 60)')
@@ -107,7 +113,11 @@ A players profile (YAML):
         }
         return;
       }
-      const profile = loadProfile(flags.players, { brand: flags.brand, provider: flags.provider, region: flags.region });
+      const profile = loadProfile(flags.players, {
+        brand: flags.brand,
+        provider: flags.provider,
+        region: flags.region,
+      });
       const run = await runCertification({
         target: flags.target,
         contractPath: flags.contract,
