@@ -50,3 +50,28 @@ export {
   UNKNOWN_PROVIDER,
 } from './deprecation.ts';
 export { type DeprecationPluginOptions, deprecationPlugin } from './fastify/deprecation-plugin.ts';
+export {
+  Degradation,
+  type DegradationDecision,
+  type DegradationMode,
+  type DegradationPluginOptions,
+  degradationFlags,
+  degradationPlugin,
+} from './degradation.ts';
+export { type DualPublishOptions, dualPublish, migratedEventId, type PublishEvent } from './dual-publish.ts';
+export {
+  CONTRACT_EVENT_SCHEMAS,
+  type EventEnvelope,
+  EventSchemaError,
+  EventSchemas,
+  eventSchemaId,
+} from './event-schemas.ts';
+export {
+  FeatureFlags,
+  type FlagDefinition,
+  type FlagOverride,
+  type FlagScope,
+  type FlagStore,
+  InMemoryFlagStore,
+  type TimeBox,
+} from './feature-flags.ts';

@@ -1,0 +1,93 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
+
+// ajv-formats is CommonJS with `exports.default`, which NodeNext typing does not see as callable.
+const formatsExport = addFormatsModule as unknown as FormatsPlugin | { default: FormatsPlugin };
+const addFormats: FormatsPlugin = 'default' in formatsExport ? formatsExport.default : formatsExport;
+
+/** `contracts/schemas/events` of this repository. */
+export const CONTRACT_EVENT_SCHEMAS = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../contracts/schemas/events',
+);
+
+export const eventSchemaId = (eventType: string, version: string) =>
+  `https://schemas.croupier.dev/events/${eventType}/${version}.json`;
+
+/** The envelope every event carries; the payload is typed by the event schema. */
+export interface EventEnvelope {
+  event_type: string;
+  schema_version: string;
+  event_id: string;
+  occurred_at: string;
+  tenant_id: string;
+  region: string;
+  player_id: string;
+  trace_id: string;
+  payload: Record<string, unknown>;
+  idempotency_key: string | null;
+}
+
+export class EventSchemaError extends Error {
+  constructor(
+    readonly code: 'EVENT_SCHEMA_UNKNOWN' | 'EVENT_SCHEMA_VIOLATION',
+    message: string,
+    readonly errors: string[] = [],
+  ) {
+    super(message);
+    this.name = 'EventSchemaError';
+  }
+}
+
+function jsonFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const file = path.join(dir, name);
+    return statSync(file).isDirectory() ? jsonFiles(file) : name.endsWith('.json') ? [file] : [];
+  });
+}
+
+/**
+ * Event JSON Schemas loaded by `$id` (the contract's, plus any extra directories such as a next
+ * major version under test), so the relative `$ref`s between them resolve by URL.
+ */
+export class EventSchemas {
+  private readonly ajv;
+
+  constructor(directories: readonly string[] = [CONTRACT_EVENT_SCHEMAS]) {
+    const schemas = directories
+      .flatMap(jsonFiles)
+      .map((file) => JSON.parse(readFileSync(file, 'utf8')) as object);
+    this.ajv = new Ajv2020({ schemas, strict: false, allErrors: true });
+    addFormats(this.ajv);
+  }
+
+  has(eventType: string, version: string): boolean {
+    return this.ajv.getSchema(eventSchemaId(eventType, version)) !== undefined;
+  }
+
+  /** Throws `EventSchemaError` unless `event` is valid against the schema its type and version name. */
+  assertValid(event: unknown): asserts event is EventEnvelope {
+    const { event_type: type, schema_version: version } = (event ?? {}) as Partial<EventEnvelope>;
+    const validate =
+      typeof type === 'string' && typeof version === 'string'
+        ? this.ajv.getSchema(eventSchemaId(type, version))
+        : undefined;
+    if (!validate) {
+      throw new EventSchemaError(
+        'EVENT_SCHEMA_UNKNOWN',
+        `no schema for event ${String(type)}@${String(version)}; add contracts/schemas/events/${String(type)}/${String(version)}.json`,
+      );
+    }
+    if (!validate(event)) {
+      const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`);
+      throw new EventSchemaError(
+        'EVENT_SCHEMA_VIOLATION',
+        `${type}@${version} does not match its schema: ${errors.join('; ')}`,
+        errors,
+      );
+    }
+  }
+}
