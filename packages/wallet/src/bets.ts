@@ -1,0 +1,669 @@
+import { isLedgerError, type LedgerTx } from '@croupier/ledger';
+import { activeBonus, checkUsedUp, recordWagering, splitWin } from './bonus.ts';
+import {
+  type BetRow,
+  balanceAfter,
+  balanceOf,
+  bonusAccount,
+  cashAccount,
+  findBet,
+  heldAccount,
+  houseOf,
+  lockPlayer,
+  mintId,
+  type PlayerRow,
+  parseWire,
+  requirePlayer,
+  type SessionRow,
+  sessionStatus,
+  toWireMoney,
+  type WalletContext,
+  type WireMoney,
+  wireBalance,
+} from './context.ts';
+import { WalletError } from './errors.ts';
+import type { WalletEvent } from './events.ts';
+import type { EffectResult } from './idempotency.ts';
+import { jackpotBasisPoints } from './jackpot.ts';
+import { evaluateRg, loadRgProfile } from './rg.ts';
+import { checkKyc, checkRegion, requireSession } from './sessions.ts';
+import { readSwitches } from './switches.ts';
+
+export interface AuthorizeBody {
+  session_id: string;
+  bet_id: string;
+  round_id: string;
+  amount: WireMoney;
+  game_type?: 'slots' | 'table' | 'live' | 'crash' | 'other';
+  jackpot_contribution?: boolean;
+  player_id?: string;
+}
+
+export interface SettleBody {
+  bet_id: string;
+  round_id: string;
+  win: WireMoney;
+  bonus_state?: { in_bonus: boolean; freespins_left?: number };
+  final?: boolean;
+  win_type?: 'regular' | 'promo' | 'jackpot';
+  player_id?: string;
+  session_id?: string;
+}
+
+export interface RollbackBody {
+  bet_id: string;
+  round_id: string;
+  amount?: WireMoney;
+  reason?: string;
+  player_id?: string;
+}
+
+interface Scope {
+  brand: string;
+  provider: string;
+  region: string;
+  traceId: string;
+}
+
+// Every ledger transfer of a bet starts with its hold id, so `betLedger` finds them by prefix.
+const cashHold = (holdId: string) => `${holdId}:cash`;
+const bonusHold = (holdId: string) => `${holdId}:bonus`;
+
+async function insertBet(tx: LedgerTx, bet: BetRow): Promise<void> {
+  const columns = Object.keys(bet) as (keyof BetRow)[];
+  try {
+    await tx.savepoint(() =>
+      tx.exec(
+        `INSERT INTO wallet_bets (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+        columns.map((c) => bet[c]),
+      ),
+    );
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (code === '23505' || code.startsWith('SQLITE_CONSTRAINT')) {
+      throw new WalletError('DUPLICATE', `bet ${bet.bet_id} already exists for provider ${bet.provider}`);
+    }
+    throw error;
+  }
+}
+
+function insufficient(cash: bigint, bonus: bigint, currency: string): WalletError {
+  const balance = toWireMoney(cash + bonus, currency);
+  return new WalletError(
+    'INSUFFICIENT_FUNDS',
+    `the balance ${balance.amount} ${currency} (cash and bonus) does not cover the stake`,
+    { balance },
+  );
+}
+
+/** A new bet: checks, then a hold per funding source (cash first, then bonus), jackpot share, events. */
+export async function authorizeBet(
+  ctx: WalletContext,
+  tx: LedgerTx,
+  now: Date,
+  scope: Scope,
+  body: AuthorizeBody,
+): Promise<EffectResult> {
+  if ((await readSwitches(tx, scope.brand)).degraded) {
+    throw new WalletError(
+      'PLATFORM_DEGRADED',
+      'the platform is degraded; retry with backoff and the same key',
+    );
+  }
+  const session = await requireSession(tx, scope.brand, body.session_id);
+  if (body.player_id && body.player_id !== session.player_id) {
+    throw new WalletError(
+      'PLAYER_NOT_FOUND',
+      `session ${session.session_id} does not belong to player ${body.player_id}`,
+    );
+  }
+  const player = await requirePlayer(tx, scope.brand, session.player_id);
+  const existing = await findBet(tx, scope.brand, scope.provider, body.bet_id);
+  if (existing?.tombstone) {
+    throw new WalletError(
+      'BET_ROLLED_BACK',
+      `bet ${body.bet_id} was rolled back before it was authorized; it stays void`,
+    );
+  }
+  if (existing) {
+    throw new WalletError(
+      'DUPLICATE',
+      `bet ${body.bet_id} was already authorized under another idempotency key; reuse that key to replay it`,
+    );
+  }
+  const status = sessionStatus(session, now);
+  if (status === 'ended') {
+    throw new WalletError('SESSION_ENDED', `session ${session.session_id} was ended; open a new one`);
+  }
+  if (status === 'expired') {
+    throw new WalletError(
+      'SESSION_EXPIRED',
+      `session ${session.session_id} expired at ${session.expires_at}`,
+    );
+  }
+  checkRegion(player.region, scope.region, player.player_id);
+  if (body.amount.currency !== session.currency) {
+    throw new WalletError(
+      'CURRENCY_MISMATCH',
+      `the amount is in ${body.amount.currency} but session ${session.session_id} plays in ${session.currency}`,
+    );
+  }
+  const stake = parseWire(body.amount, '/amount').minor;
+  const currency = session.currency;
+  checkKyc(player.kyc_status, player.player_id);
+
+  const profile = await loadRgProfile(tx, scope.brand, player.player_id);
+  const verdict = await evaluateRg(tx, { player, profile, session, stake, now });
+  if (verdict.blocked) {
+    throw new WalletError('RG_BLOCKED', verdict.blocked.message, { reason: verdict.blocked.reason }, [
+      {
+        type: 'rg.limit.hit',
+        playerId: player.player_id,
+        payload: {
+          ...verdict.blocked.payload,
+          attempted_amount: body.amount,
+          session_id: session.session_id,
+          bet_id: body.bet_id,
+        },
+      },
+    ]);
+  }
+
+  const events: WalletEvent[] = [];
+  const bonus = await activeBonus(tx, scope.brand, player.player_id, now, events);
+  if (bonus?.max_bet != null && stake > bonus.max_bet) {
+    const limit = toWireMoney(bonus.max_bet, currency);
+    throw new WalletError(
+      'MAX_BET_EXCEEDED',
+      `the stake ${body.amount.amount} ${currency} exceeds the bonus maximum bet ${limit.amount} ${currency}`,
+      { limit },
+    );
+  }
+  const balance = await balanceOf(tx, scope.brand, player.player_id, currency);
+  // biome-ignore lint/complexity/useMathMinMax: Math.min does not take bigint
+  const cashPart = stake < balance.cash ? stake : balance.cash;
+  const bonusPart = stake - cashPart;
+  if (bonusPart > balance.bonus) throw insufficient(balance.cash, balance.bonus, currency);
+
+  const holdId = mintId('h');
+  const meta = { bet_id: body.bet_id, round_id: body.round_id, trace_id: scope.traceId };
+  try {
+    if (cashPart > 0n || stake === 0n) {
+      await tx.createPending({
+        id: cashHold(holdId),
+        source: cashAccount(scope.brand, player.player_id),
+        held: heldAccount(scope.brand, player.player_id),
+        destination: houseOf(scope.brand, 'bets'),
+        amount: cashPart,
+        currency,
+        kind: 'bet',
+        metadata: meta,
+      });
+    }
+    if (bonusPart > 0n) {
+      await tx.createPending({
+        id: bonusHold(holdId),
+        source: bonusAccount(scope.brand, player.player_id),
+        held: heldAccount(scope.brand, player.player_id),
+        destination: houseOf(scope.brand, 'bets'),
+        amount: bonusPart,
+        currency,
+        kind: 'bet',
+        metadata: meta,
+      });
+    }
+  } catch (error) {
+    if (isLedgerError(error, 'INSUFFICIENT_FUNDS')) throw insufficient(balance.cash, balance.bonus, currency);
+    throw error;
+  }
+
+  let jackpot = 0n;
+  const basisPoints = await jackpotBasisPoints(tx, scope.brand, session.game_id);
+  if (basisPoints > 0 && body.jackpot_contribution !== false) {
+    jackpot = (stake * BigInt(basisPoints)) / 10_000n;
+    if (jackpot > 0n) {
+      await tx.postTransfers([
+        {
+          id: `${holdId}:jackpot`,
+          debit: houseOf(scope.brand, 'bets'),
+          credit: houseOf(scope.brand, 'jackpot'),
+          amount: jackpot,
+          currency,
+          kind: 'jackpot_contribution',
+          metadata: meta,
+        },
+      ]);
+    }
+  }
+
+  const at = now.toISOString();
+  await insertBet(tx, {
+    brand: scope.brand,
+    provider: scope.provider,
+    bet_id: body.bet_id,
+    player_id: player.player_id,
+    session_id: session.session_id,
+    round_id: body.round_id,
+    game_id: session.game_id,
+    game_type: body.game_type ?? null,
+    currency,
+    amount: stake,
+    cash_part: cashPart,
+    bonus_part: bonusPart,
+    bonus_id: bonus?.bonus_id ?? null,
+    hold_id: holdId,
+    jackpot_contribution: jackpot,
+    won: 0n,
+    parts: 0n,
+    state: 'authorized',
+    tombstone: 0n,
+    win_only: 0n,
+    created_at: at,
+    updated_at: at,
+  });
+  events.push(...(await realityCheck(ctx, tx, now, session, profile.reality_check_minutes)));
+  await tx.exec(`UPDATE wallet_sessions SET wagered = wagered + ? WHERE brand = ? AND session_id = ?`, [
+    stake,
+    scope.brand,
+    session.session_id,
+  ]);
+  events.push(
+    {
+      type: 'bet.authorized',
+      playerId: player.player_id,
+      payload: {
+        session_id: session.session_id,
+        round_id: body.round_id,
+        bet_id: body.bet_id,
+        hold_id: holdId,
+        amount: toWireMoney(stake, currency),
+        game_id: session.game_id,
+        ...(body.game_type ? { game_type: body.game_type } : {}),
+        ...(jackpot > 0n ? { jackpot_contribution: toWireMoney(jackpot, currency) } : {}),
+      },
+    },
+    {
+      type: 'wallet.debit',
+      playerId: player.player_id,
+      payload: {
+        transaction_id: holdId,
+        amount: toWireMoney(stake, currency),
+        balance_after: await balanceAfter(tx, scope.brand, player.player_id, currency),
+        reason: 'bet',
+        bet_id: body.bet_id,
+        round_id: body.round_id,
+        session_id: session.session_id,
+      },
+    },
+  );
+  return {
+    status: 200,
+    region: player.region,
+    events,
+    body: {
+      status: 'authorized',
+      hold_id: holdId,
+      bet_id: body.bet_id,
+      balance: await wireBalance(tx, scope.brand, player.player_id, currency),
+    },
+  };
+}
+
+/** Every `interval` minutes of play, an `rg.reality_check` with the session's totals so far. */
+async function realityCheck(
+  ctx: WalletContext,
+  tx: LedgerTx,
+  now: Date,
+  session: SessionRow,
+  profileMinutes: number | undefined,
+): Promise<WalletEvent[]> {
+  const minutes = profileMinutes ?? ctx.config.realityCheckMinutes;
+  if (minutes <= 0 || now.getTime() - Date.parse(session.reality_checked_at) < minutes * 60_000) return [];
+  await tx.exec(`UPDATE wallet_sessions SET reality_checked_at = ? WHERE brand = ? AND session_id = ?`, [
+    now.toISOString(),
+    session.brand,
+    session.session_id,
+  ]);
+  const net = session.won - session.wagered;
+  return [
+    {
+      type: 'rg.reality_check',
+      playerId: session.player_id,
+      payload: {
+        session_id: session.session_id,
+        minutes_played: Math.floor((now.getTime() - Date.parse(session.created_at)) / 60_000),
+        net_result: toWireMoney(net < 0n ? -net : net, session.currency),
+        net_outcome: net > 0n ? 'win' : net < 0n ? 'loss' : 'even',
+        wagered: toWireMoney(session.wagered, session.currency),
+        won: toWireMoney(session.won, session.currency),
+      },
+    },
+  ];
+}
+
+/** A promo or jackpot win without a prior bet: recorded as a zero-stake bet so it has a ledger trail. */
+async function winOnlyBet(tx: LedgerTx, now: Date, scope: Scope, body: SettleBody): Promise<BetRow> {
+  if (!body.player_id) {
+    throw new WalletError(
+      'VALIDATION_FAILED',
+      `a ${body.win_type} win without a prior bet must carry player_id (and session_id)`,
+      { errors: [{ path: '/player_id', message: 'is required for a win without a bet' }] },
+    );
+  }
+  const player = await requirePlayer(tx, scope.brand, body.player_id);
+  let session: SessionRow | null = null;
+  if (body.session_id) session = await requireSession(tx, scope.brand, body.session_id);
+  const at = now.toISOString();
+  const bet: BetRow = {
+    brand: scope.brand,
+    provider: scope.provider,
+    bet_id: body.bet_id,
+    player_id: player.player_id,
+    session_id: session?.session_id ?? null,
+    round_id: body.round_id,
+    game_id: session?.game_id ?? null,
+    game_type: null,
+    currency: player.currency,
+    amount: 0n,
+    cash_part: 0n,
+    bonus_part: 0n,
+    bonus_id: null,
+    hold_id: mintId('h'),
+    jackpot_contribution: 0n,
+    won: 0n,
+    parts: 0n,
+    state: 'authorized',
+    tombstone: 0n,
+    win_only: 1n,
+    created_at: at,
+    updated_at: at,
+  };
+  await insertBet(tx, bet);
+  return bet;
+}
+
+/** Credits a win (one part of it when `final: false`); the final part posts the hold to the house. */
+export async function settleBet(
+  ctx: WalletContext,
+  tx: LedgerTx,
+  now: Date,
+  scope: Scope,
+  body: SettleBody,
+): Promise<EffectResult> {
+  const winType = body.win_type ?? 'regular';
+  const final = body.final ?? true;
+  let bet = await findBet(tx, scope.brand, scope.provider, body.bet_id);
+  if (!bet && winType === 'regular') {
+    throw new WalletError(
+      'BET_NOT_FOUND',
+      `bet ${body.bet_id} was never authorized; settle it after its authorize succeeded`,
+    );
+  }
+  bet ??= await winOnlyBet(tx, now, scope, body);
+  const player = (await lockPlayer(tx, scope.brand, bet.player_id)) as PlayerRow;
+  if (bet.state === 'rolled_back') {
+    throw new WalletError('ALREADY_ROLLED_BACK', `bet ${bet.bet_id} was rolled back; it cannot be settled`);
+  }
+  if (bet.state === 'settled') {
+    throw new WalletError('ALREADY_SETTLED', `bet ${bet.bet_id} already received its final settlement`);
+  }
+  const currency = bet.currency ?? player.currency;
+  if (body.win.currency !== currency) {
+    throw new WalletError(
+      'CURRENCY_MISMATCH',
+      `the win is in ${body.win.currency} but bet ${bet.bet_id} is in ${currency}`,
+    );
+  }
+  const win = parseWire(body.win, '/win').minor;
+  const bonusActive = bet.bonus_id
+    ? (await tx.query(`SELECT 1 FROM wallet_bonuses WHERE bonus_id = ? AND state = 'active'`, [bet.bonus_id]))
+        .length > 0
+    : false;
+  const split = splitWin(win, bet, bonusActive, currency);
+  const part = Number(bet.parts) + 1;
+  const source = houseOf(
+    scope.brand,
+    winType === 'jackpot' ? 'jackpot' : winType === 'promo' ? 'promo' : 'wins',
+  );
+  const meta = { bet_id: bet.bet_id, round_id: bet.round_id, trace_id: scope.traceId, win_type: winType };
+  await tx.postTransfers([
+    {
+      id: `${bet.hold_id}:win:${part}`,
+      debit: source,
+      credit: cashAccount(scope.brand, bet.player_id),
+      amount: split.cash,
+      currency,
+      kind: 'win',
+      metadata: meta,
+    },
+    ...(split.bonus > 0n
+      ? [
+          {
+            id: `${bet.hold_id}:win-bonus:${part}`,
+            debit: source,
+            credit: bonusAccount(scope.brand, bet.player_id),
+            amount: split.bonus,
+            currency,
+            kind: 'win',
+            metadata: meta,
+          },
+        ]
+      : []),
+  ]);
+  if (final) {
+    for (const id of [cashHold(bet.hold_id), bonusHold(bet.hold_id)]) {
+      const pending = await tx.getPending(id);
+      if (pending?.state === 'pending')
+        await tx.postPending({ id, final: true, kind: 'bet_settled', metadata: meta });
+    }
+  }
+  await tx.exec(
+    `UPDATE wallet_bets SET won = won + ?, parts = ?, state = ?, updated_at = ? WHERE brand = ? AND provider = ? AND bet_id = ?`,
+    [
+      win,
+      part,
+      final ? 'settled' : 'partially_settled',
+      now.toISOString(),
+      scope.brand,
+      scope.provider,
+      bet.bet_id,
+    ],
+  );
+  if (bet.session_id) {
+    await tx.exec(`UPDATE wallet_sessions SET won = won + ? WHERE brand = ? AND session_id = ?`, [
+      win,
+      scope.brand,
+      bet.session_id,
+    ]);
+  }
+  const settlementId = mintId('st');
+  const events: WalletEvent[] = [
+    {
+      type: 'bet.settled',
+      playerId: bet.player_id,
+      payload: {
+        round_id: bet.round_id,
+        bet_id: bet.bet_id,
+        bet: toWireMoney(bet.amount, currency),
+        win: toWireMoney(win, currency),
+        in_bonus: body.bonus_state?.in_bonus ?? false,
+        ...(body.bonus_state?.freespins_left !== undefined
+          ? { freespins_left: body.bonus_state.freespins_left }
+          : {}),
+        final,
+        settlement_id: settlementId,
+        win_type: winType,
+      },
+    },
+    {
+      type: 'wallet.credit',
+      playerId: bet.player_id,
+      payload: {
+        transaction_id: settlementId,
+        amount: toWireMoney(win, currency),
+        balance_after: await balanceAfter(tx, scope.brand, bet.player_id, currency),
+        reason: winType === 'jackpot' ? 'jackpot_win' : winType === 'promo' ? 'promo_win' : 'win',
+        bet_id: bet.bet_id,
+        round_id: bet.round_id,
+        ...(bet.session_id ? { session_id: bet.session_id } : {}),
+      },
+    },
+  ];
+  if (final) {
+    events.push(...(await recordWagering(tx, ctx.config, bet)));
+    if (bet.bonus_id && bet.bonus_part > 0n) events.push(...(await checkUsedUp(tx, bet.bonus_id)));
+  }
+  return {
+    status: 200,
+    region: player.region,
+    events,
+    body: {
+      status: 'credited',
+      settlement_id: settlementId,
+      balance: await wireBalance(tx, scope.brand, bet.player_id, currency),
+    },
+  };
+}
+
+/**
+ * Voids the hold and returns the stake. A rollback of a bet never seen leaves a tombstone so the
+ * late authorize is refused (`BET_ROLLED_BACK`); a settled bet cannot be rolled back.
+ */
+export async function rollbackBet(
+  _ctx: WalletContext,
+  tx: LedgerTx,
+  now: Date,
+  scope: Scope,
+  body: RollbackBody,
+): Promise<EffectResult> {
+  const bet = await findBet(tx, scope.brand, scope.provider, body.bet_id);
+  const rollbackId = mintId('rb');
+  const reason = body.reason?.slice(0, 255);
+  if (!bet) {
+    const playerId = typeof body.player_id === 'string' && body.player_id ? body.player_id : 'unknown';
+    const at = now.toISOString();
+    await insertBet(tx, {
+      brand: scope.brand,
+      provider: scope.provider,
+      bet_id: body.bet_id,
+      player_id: playerId,
+      session_id: null,
+      round_id: body.round_id,
+      game_id: null,
+      game_type: null,
+      currency: body.amount?.currency ?? null,
+      amount: 0n,
+      cash_part: 0n,
+      bonus_part: 0n,
+      bonus_id: null,
+      hold_id: mintId('h'),
+      jackpot_contribution: 0n,
+      won: 0n,
+      parts: 0n,
+      state: 'rolled_back',
+      tombstone: 1n,
+      win_only: 0n,
+      created_at: at,
+      updated_at: at,
+    });
+    return {
+      status: 200,
+      events: [
+        {
+          type: 'bet.rolled_back',
+          playerId,
+          payload: {
+            bet_id: body.bet_id,
+            round_id: body.round_id,
+            rollback_id: rollbackId,
+            tombstone: true,
+            ...(reason ? { reason } : {}),
+          },
+        },
+      ],
+      body: { status: 'rolled_back', rollback_id: rollbackId },
+    };
+  }
+  const player = (await lockPlayer(tx, scope.brand, bet.player_id)) as PlayerRow | null;
+  if (bet.state === 'rolled_back') {
+    throw new WalletError('ALREADY_ROLLED_BACK', `bet ${bet.bet_id} was already rolled back`);
+  }
+  if (bet.state === 'settled' || bet.state === 'partially_settled') {
+    throw new WalletError(
+      'ALREADY_SETTLED',
+      `bet ${bet.bet_id} was already settled; a settled bet cannot be rolled back`,
+    );
+  }
+  const currency = bet.currency as string;
+  if (body.amount && body.amount.currency !== currency) {
+    throw new WalletError(
+      'CURRENCY_MISMATCH',
+      `the amount is in ${body.amount.currency} but bet ${bet.bet_id} is in ${currency}`,
+    );
+  }
+  const meta = { bet_id: bet.bet_id, round_id: bet.round_id, trace_id: scope.traceId };
+  for (const id of [cashHold(bet.hold_id), bonusHold(bet.hold_id)]) {
+    const pending = await tx.getPending(id);
+    if (pending?.state === 'pending') await tx.voidPending({ id, kind: 'bet_rolled_back', metadata: meta });
+  }
+  if (bet.jackpot_contribution > 0n) {
+    await tx.postTransfers([
+      {
+        id: `${bet.hold_id}:jackpot:void`,
+        debit: houseOf(scope.brand, 'jackpot'),
+        credit: houseOf(scope.brand, 'bets'),
+        amount: bet.jackpot_contribution,
+        currency,
+        kind: 'jackpot_contribution_void',
+        metadata: meta,
+      },
+    ]);
+  }
+  await tx.exec(
+    `UPDATE wallet_bets SET state = 'rolled_back', updated_at = ? WHERE brand = ? AND provider = ? AND bet_id = ?`,
+    [now.toISOString(), scope.brand, scope.provider, bet.bet_id],
+  );
+  if (bet.session_id) {
+    await tx.exec(`UPDATE wallet_sessions SET wagered = wagered - ? WHERE brand = ? AND session_id = ?`, [
+      bet.amount,
+      scope.brand,
+      bet.session_id,
+    ]);
+  }
+  return {
+    status: 200,
+    region: player?.region ?? null,
+    events: [
+      {
+        type: 'bet.rolled_back',
+        playerId: bet.player_id,
+        payload: {
+          bet_id: bet.bet_id,
+          round_id: bet.round_id,
+          rollback_id: rollbackId,
+          tombstone: false,
+          amount: toWireMoney(bet.amount, currency),
+          ...(reason ? { reason } : {}),
+        },
+      },
+      {
+        type: 'wallet.credit',
+        playerId: bet.player_id,
+        payload: {
+          transaction_id: rollbackId,
+          amount: toWireMoney(bet.amount, currency),
+          balance_after: await balanceAfter(tx, scope.brand, bet.player_id, currency),
+          reason: 'rollback',
+          bet_id: bet.bet_id,
+          round_id: bet.round_id,
+          ...(bet.session_id ? { session_id: bet.session_id } : {}),
+        },
+      },
+    ],
+    body: {
+      status: 'rolled_back',
+      rollback_id: rollbackId,
+      balance: await wireBalance(tx, scope.brand, bet.player_id, currency),
+    },
+  };
+}

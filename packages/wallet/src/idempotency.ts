@@ -1,0 +1,134 @@
+import type { LedgerTx } from '@croupier/ledger';
+import { canonicalJson, sha256 } from './canonical.ts';
+import type { RequestScope, WalletContext } from './context.ts';
+import { errorBody, isWalletError, type WalletError } from './errors.ts';
+import type { WalletEvent } from './events.ts';
+import { emit, originOf } from './context.ts';
+
+export interface WireResponse {
+  status: number;
+  body: unknown;
+}
+
+/** What an operation's effect answers: the response and the events committed with it. */
+export interface EffectResult extends WireResponse {
+  events?: readonly WalletEvent[];
+  /** Region of the player the events are about (data residency); defaults to the request's. */
+  region?: string | null;
+}
+
+/**
+ * Business refusals whose answer depends only on state the request cannot change by being repeated
+ * are stored with the key, so a retry gets the same bytes. Not stored: 404s (the bet or session may
+ * appear later: a settle that overtook its authorize must succeed on retry) and 5xx (transient).
+ */
+const storedRefusal = (status: number) => status >= 400 && status < 500 && status !== 404;
+
+class Unstored {
+  constructor(readonly error: WalletError) {}
+}
+
+/**
+ * Runs `effect` once per (brand, provider, operation, key): the key is claimed inside the same
+ * database transaction as the effect (primary key on the four columns). A concurrent duplicate
+ * waits on the claimed row (PostgreSQL) or the write lock (SQLite), then reads the stored answer.
+ * Same key + same request → the stored status and body, byte for byte; other request → 409.
+ */
+export async function idempotent(
+  ctx: WalletContext,
+  operation: string,
+  scope: RequestScope,
+  request: unknown,
+  effect: (tx: LedgerTx, now: Date) => Promise<EffectResult>,
+): Promise<WireResponse> {
+  const key = scope.idempotencyKey;
+  if (!key) throw new Error(`${operation} needs an idempotency key (X-Idempotency-Key)`);
+  const hash = sha256(canonicalJson(request));
+  try {
+    return await ctx.ledger.transaction(async (tx) => {
+      const now = ctx.clock();
+      const claimed = await tx.exec(
+        `INSERT INTO wallet_idempotency (brand, provider, operation, idempotency_key, request_hash, status, response, created_at)
+         VALUES (?, ?, ?, ?, ?, 0, '', ?) ON CONFLICT (brand, provider, operation, idempotency_key) DO NOTHING`,
+        [scope.brand, scope.provider, operation, key, hash, now.toISOString()],
+      );
+      if (claimed === 0) {
+        const rows = await tx.query<{ request_hash: string; status: bigint; response: string }>(
+          `SELECT request_hash, status, response FROM wallet_idempotency
+           WHERE brand = ? AND provider = ? AND operation = ? AND idempotency_key = ?`,
+          [scope.brand, scope.provider, operation, key],
+        );
+        const stored = rows[0];
+        if (stored && stored.request_hash !== hash) {
+          return {
+            status: 409,
+            body: errorBody(
+              'IDEMPOTENCY_MISMATCH',
+              `X-Idempotency-Key ${key} was already used for ${operation} with a different body; use a new key for a new request`,
+              scope.traceId,
+            ),
+          };
+        }
+        if (stored) return { status: Number(stored.status), body: JSON.parse(stored.response) as unknown };
+      }
+      let result: EffectResult;
+      try {
+        result = await tx.savepoint(() => effect(tx, now));
+      } catch (error) {
+        if (!isWalletError(error)) throw error;
+        if (!storedRefusal(error.status)) throw new Unstored(error);
+        result = {
+          status: error.status,
+          body: errorBody(error.code, error.message, scope.traceId, error.details),
+          events: error.events,
+        };
+      }
+      await emit(tx, originOf(scope), now, result.events ?? [], result.region);
+      const response = JSON.stringify(result.body);
+      await tx.exec(
+        `UPDATE wallet_idempotency SET status = ?, response = ?
+         WHERE brand = ? AND provider = ? AND operation = ? AND idempotency_key = ?`,
+        [result.status, response, scope.brand, scope.provider, operation, key],
+      );
+      // Answer what a replay will answer: the stored bytes, parsed.
+      return { status: result.status, body: JSON.parse(response) as unknown };
+    });
+  } catch (error) {
+    if (error instanceof Unstored) {
+      return {
+        status: error.error.status,
+        body: errorBody(error.error.code, error.error.message, scope.traceId, error.error.details),
+      };
+    }
+    throw error;
+  }
+}
+
+/** Runs a read in its own transaction, answering a WalletError as its error body. */
+export async function readOnly(
+  ctx: WalletContext,
+  scope: RequestScope,
+  read: (tx: LedgerTx, now: Date) => Promise<WireResponse>,
+): Promise<WireResponse> {
+  try {
+    return await ctx.ledger.transaction((tx) => read(tx, ctx.clock()));
+  } catch (error) {
+    if (isWalletError(error)) {
+      return {
+        status: error.status,
+        body: errorBody(error.code, error.message, scope.traceId, error.details),
+      };
+    }
+    throw error;
+  }
+}
+
+/** Deletes keys older than the retention; returns how many. */
+export async function purgeIdempotencyKeys(ctx: WalletContext): Promise<number> {
+  const cutoff = new Date(
+    ctx.clock().getTime() - ctx.config.idempotencyRetentionSeconds * 1000,
+  ).toISOString();
+  return ctx.ledger.transaction((tx) =>
+    tx.exec(`DELETE FROM wallet_idempotency WHERE created_at < ?`, [cutoff]),
+  );
+}
