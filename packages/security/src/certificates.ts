@@ -37,8 +37,10 @@ function rsaKeyPair(): forge.pki.rsa.KeyPair {
 }
 
 function serial(): string {
-  // Positive: a leading 0 nibble keeps the DER integer from reading as negative.
-  return `0${randomBytes(15).toString('hex')}`;
+  // DER wants a minimal positive integer: first byte 0x40–0x7f is neither negative nor zero-padded.
+  const bytes = randomBytes(16);
+  bytes[0] = ((bytes[0] ?? 0) & 0x3f) | 0x40;
+  return bytes.toString('hex');
 }
 
 function validity(cert: forge.pki.Certificate, days: number, now: number) {

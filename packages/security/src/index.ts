@@ -46,6 +46,7 @@ export {
 export {
   createLogger,
   currentTraceId,
+  fastifyTraceOptions,
   maskPlayerId,
   maskRecord,
   maskText,

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import pino, { type Logger, type LoggerOptions } from 'pino';
 
 const traces = new AsyncLocalStorage<{ traceId: string }>();
@@ -16,6 +16,12 @@ export function currentTraceId(): string | undefined {
 export interface MaskingOptions {
   /** Salt of the correlation hash; set one per deployment so hashes cannot be looked up across them. */
   salt?: string;
+  /**
+   * What a player id looks like in free text (e.g. `/\bp_[A-Za-z0-9_]+/g`). Ids under a `player_id`
+   * key, in `/players/<id>` paths and `player_id=` queries are masked without it; opaque ids in prose
+   * can only be found with it.
+   */
+  playerIdPattern?: RegExp;
 }
 
 const SECRET_KEY =
@@ -53,24 +59,23 @@ const SIGNATURE_VALUE = /\b(hmac-sha256|ed25519)=[A-Za-z0-9+/]+=*/g;
 const PEM_PRIVATE = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
 const PLAYER_IN_PATH = /(\/players\/)([^/?#\s"]+)/g;
 const PLAYER_IN_QUERY = /([?&]player_?id=)([^&#\s"]+)/gi;
+const MASKED_PLAYER = /^[^*]{0,3}\*\*\*[^~]?~[0-9a-f]{6}$/;
 const SECRET_IN_QUERY = /([?&](?:client_secret|access_token|token)=)([^&#\s"]+)/gi;
 
 /** Masks card-like numbers (Luhn-valid, 13–19 digits), tokens, signatures, keys and player ids inside free text. */
 export function maskText(text: string, options: MaskingOptions = {}): string {
-  return text
+  const player = (id: string) =>
+    MASKED_PLAYER.test(id) ? id : maskPlayerId(decodeURIComponent(id), options);
+  let masked = text
     .replace(PEM_PRIVATE, '[REDACTED PRIVATE KEY]')
     .replace(JWT_LIKE, '[REDACTED JWT]')
     .replace(BEARER, '$1 [REDACTED]')
     .replace(SIGNATURE_VALUE, '$1=[REDACTED]')
-    .replace(SECRET_IN_QUERY, '$1[REDACTED]')
-    .replace(
-      PLAYER_IN_PATH,
-      (_, prefix: string, id: string) => `${prefix}${maskPlayerId(decodeURIComponent(id), options)}`,
-    )
-    .replace(
-      PLAYER_IN_QUERY,
-      (_, prefix: string, id: string) => `${prefix}${maskPlayerId(decodeURIComponent(id), options)}`,
-    )
+    .replace(SECRET_IN_QUERY, '$1[REDACTED]');
+  if (options.playerIdPattern) masked = masked.replace(options.playerIdPattern, player);
+  return masked
+    .replace(PLAYER_IN_PATH, (_, prefix: string, id: string) => `${prefix}${player(id)}`)
+    .replace(PLAYER_IN_QUERY, (_, prefix: string, id: string) => `${prefix}${player(id)}`)
     .replace(CARD_LIKE, (match) => {
       const digits = match.replace(/[ -]/g, '');
       if (digits.length < 13 || digits.length > 19 || !luhnValid(digits)) return match;
@@ -107,6 +112,10 @@ export function maskRecord(value: unknown, options: MaskingOptions = {}, key = '
   return value;
 }
 
+function globalPattern(pattern: RegExp): RegExp {
+  return pattern.global ? pattern : new RegExp(pattern.source, `${pattern.flags}g`);
+}
+
 export interface LogDestination {
   write(line: string): unknown;
 }
@@ -126,7 +135,10 @@ export interface CreateLoggerOptions extends MaskingOptions {
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const target = options.destination ?? process.stdout;
-  const masking = { ...(options.salt ? { salt: options.salt } : {}) };
+  const masking: MaskingOptions = {
+    ...(options.salt ? { salt: options.salt } : {}),
+    ...(options.playerIdPattern ? { playerIdPattern: globalPattern(options.playerIdPattern) } : {}),
+  };
   const stream = {
     write(chunk: string) {
       for (const line of chunk.split('\n')) {
@@ -155,4 +167,16 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     },
     stream,
   );
+}
+
+/**
+ * Fastify server options that make the request id the trace id: taken from `X-Trace-Id` when the
+ * caller sent one, minted otherwise, and logged as `trace_id` on every request line.
+ */
+export function fastifyTraceOptions() {
+  return {
+    requestIdHeader: 'x-trace-id',
+    requestIdLogLabel: 'trace_id',
+    genReqId: () => randomUUID(),
+  };
 }
