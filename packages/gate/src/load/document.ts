@@ -40,6 +40,8 @@ export async function loadDocument(entry: string): Promise<LoadedDocument> {
   const file = path.resolve(entry);
   const parsed = new Map<string, ParsedFile>();
   let bytes = 0;
+  // json-schema-ref-parser wraps parser errors; keep ours to rethrow with its file and line.
+  let parseError: GateError | undefined;
   const yamlParser = {
     order: 1,
     canParse: /\.(ya?ml|json)$/i,
@@ -49,14 +51,16 @@ export async function loadDocument(entry: string): Promise<LoadedDocument> {
       bytes += Buffer.byteLength(text);
       const fsPath = toFsPath(input.url);
       const lines = new LineCounter();
-      const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+      const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false });
       const error = doc.errors[0];
       if (error) {
-        const pos = error.linePos?.[0];
-        throw new GateError('PARSE_ERROR', `${fsPath}:${pos?.line ?? 1}: ${error.message.split('\n')[0]}`, {
-          file: fsPath,
-          line: pos?.line ?? 1,
-        });
+        const line = error.linePos?.[0]?.line ?? 1;
+        parseError = new GateError(
+          'PARSE_ERROR',
+          `${fsPath}:${line}: ${error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`,
+          { file: fsPath, line },
+        );
+        throw parseError;
       }
       const value = doc.toJS({ maxAliasCount: -1 }) as unknown;
       parsed.set(fsPath, { doc, lines, value });
@@ -70,6 +74,7 @@ export async function loadDocument(entry: string): Promise<LoadedDocument> {
       continueOnError: false,
     } as never);
   } catch (error) {
+    if (parseError) throw parseError;
     if (error instanceof GateError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     const located = /Error (?:opening|resolving|reading) file "?([^"\s]+)/.exec(message);
