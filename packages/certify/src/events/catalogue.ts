@@ -32,7 +32,7 @@ export class EventSchemas {
   }
 
   /** Violations of one event, empty when it conforms to the schema its own type and version name. */
-  validate(event: { event_type?: unknown; schema_version?: unknown }): string[] {
+  validate(event: { event_type?: unknown; schema_version?: unknown; [field: string]: unknown }): string[] {
     const id = `https://schemas.croupier.dev/events/${String(event.event_type)}/${String(event.schema_version)}.json`;
     if (!this.ids.has(id))
       return [`no schema for ${String(event.event_type)} ${String(event.schema_version)}`];
