@@ -38,7 +38,7 @@ export interface Profile {
 
 export const DEFAULT_PROFILE: Profile = {
   brand: 'brand-7',
-  provider: 'studio',
+  provider: 'studio-x',
   region: 'EU',
   otherBrand: 'brand-certify-other',
   gameId: 'studio:slot_forge_02',
@@ -49,6 +49,7 @@ export const DEFAULT_PROFILE: Profile = {
     second: { id: 'p_demo_2', currency: 'USD' },
     blockedRg: { id: 'p_blocked_rg', currency: 'EUR' },
     lowBalance: { id: 'p_low_balance', currency: 'EUR', stake: '2.00' },
+    bonus: { id: 'p_bonus', currency: 'EUR', overMaxBet: '10.00' },
   },
   expireSession: { method: 'POST', path: '/sandbox/sessions/{session_id}/expire' },
 };

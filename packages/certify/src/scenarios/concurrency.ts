@@ -8,14 +8,14 @@ export const concurrencyScenarios: Scenario[] = [
     id: 'concurrency.parallel-rounds-one-wallet',
     category: 'concurrency',
     title: 'Twenty rounds at once on one wallet',
-    description: 'Twenty parallel rounds (stake 0.50, win 0.25) for the same player.',
-    expected: 'all succeed and cash ends exactly 5.00 lower: no lost update.',
+    description: 'Twenty parallel rounds (stake 0.50, win 0.75) for the same player.',
+    expected: 'all succeed and cash ends exactly 5.00 higher: no lost update.',
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
       const sessionId = await platform.openSession();
-      await expectBalanceDelta(platform, platform.main, '-5.00', () =>
-        Promise.all(Array.from({ length: 20 }, () => platform.playRound(sessionId, '0.50', '0.25'))),
+      await expectBalanceDelta(platform, platform.main, '5.00', () =>
+        Promise.all(Array.from({ length: 20 }, () => platform.playRound(sessionId, '0.50', '0.75'))),
       );
     },
   },

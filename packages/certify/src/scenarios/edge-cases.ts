@@ -314,15 +314,15 @@ export const edgeCaseScenarios: Scenario[] = [
   {
     id: 'edge.many-cents',
     category: 'edge-cases',
-    title: 'Ten 0.10 stakes and a 0.30 win add up exactly',
-    description: 'Ten rounds of 0.10 each winning 0.03 (sums a float gets wrong: 0.1 + 0.2).',
-    expected: 'cash moves by exactly -0.70.',
+    title: 'Ten 0.10 stakes and ten 0.17 wins add up exactly',
+    description: 'Ten rounds of 0.10 each winning 0.17 (sums a float gets wrong: 0.1 + 0.2).',
+    expected: 'cash moves by exactly +0.70.',
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
       const sessionId = await platform.openSession();
-      await expectBalanceDelta(platform, platform.main, '-0.70', async () => {
-        for (let i = 0; i < 10; i++) await platform.playRound(sessionId, '0.10', '0.03');
+      await expectBalanceDelta(platform, platform.main, '0.70', async () => {
+        for (let i = 0; i < 10; i++) await platform.playRound(sessionId, '0.10', '0.17');
       });
     },
   },

@@ -1,0 +1,46 @@
+import { connect } from 'nats';
+import { describe, expect, it } from 'vitest';
+import { serveWallet } from '@croupier/wallet';
+import { DEFAULT_PROFILE, runCertification } from '../src/index.ts';
+
+async function natsUrl(): Promise<string | undefined> {
+  try {
+    const nc = await connect({ servers: '127.0.0.1:4222', timeout: 1000 });
+    await nc.close();
+    return 'nats://127.0.0.1:4222';
+  } catch {
+    if (process.env.CI === 'true')
+      throw new Error('NATS with JetStream is required under CI at 127.0.0.1:4222');
+    return undefined;
+  }
+}
+
+describe('certify against the reference wallet (SQLite in memory, sandbox seed)', () => {
+  it('passes every scenario it can run; skips only for missing sandbox hooks, security off or absent players', async () => {
+    const nats = await natsUrl();
+    const serving = await serveWallet({
+      port: 0,
+      file: ':memory:',
+      seed: true,
+      sweepIntervalMs: 0,
+      natsUrl: nats,
+    });
+    try {
+      const run = await runCertification({
+        target: serving.url,
+        profile: DEFAULT_PROFILE,
+        natsUrl: nats,
+        loadDurationS: 0.5,
+        loadRate: 40,
+        eventLagBudgetMs: 2000,
+      });
+      const failed = run.results.filter((r) => r.verdict === 'fail').map((r) => `${r.id}: ${r.reason}`);
+      expect(failed).toEqual([]);
+      expect(run.counts.pass).toBeGreaterThan(100);
+      if (nats) expect(run.byCategory.events?.pass).toBeGreaterThan(5);
+      else console.warn('NATS absent: the events scenarios were skipped');
+    } finally {
+      await serving.close();
+    }
+  }, 90_000);
+});
