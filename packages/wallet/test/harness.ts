@@ -126,6 +126,8 @@ export async function walletApp(wallet: Wallet): Promise<Caller> {
 export async function outboxEvents(wallet: Wallet, type?: string): Promise<Array<Record<string, any>>> {
   const rows = await wallet.ledger.outbox.list({ limit: 100_000 });
   return rows
-    .map((r) => ({ ...(JSON.parse(r.payload) as Record<string, any>), subject: r.subject }))
+    .map(
+      (r): Record<string, any> => ({ ...(JSON.parse(r.payload) as Record<string, any>), subject: r.subject }),
+    )
     .filter((e) => !type || e.event_type === type);
 }

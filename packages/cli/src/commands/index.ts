@@ -4,6 +4,7 @@ import { registerCertify } from './certify.ts';
 import { registerCodegen } from './codegen.ts';
 import { registerGate } from './gate.ts';
 import { registerSandbox } from './sandbox.ts';
+import { registerWallet } from './wallet.ts';
 
 /** Each entry adds one subcommand. Keep one file per command; keep the list sorted. */
 export const commands: Array<(program: Command) => void> = [
@@ -12,4 +13,5 @@ export const commands: Array<(program: Command) => void> = [
   registerCodegen,
   registerGate,
   registerSandbox,
+  registerWallet,
 ];
