@@ -1,3 +1,4 @@
+import { request } from 'undici';
 import { setMaxListeners } from 'node:events';
 import { CertifyHttp, type TargetIdentity } from './evidence.ts';
 import type { FaultControl } from './chaos/fault-control.ts';
@@ -96,6 +97,7 @@ export async function runCertification(options: CertifyOptions): Promise<RunResu
     'x-region': identity.region,
   };
 
+  await ensureReachable(options.target);
   const wantsEvents = selected.some((s) => s.category === 'events');
   let events: EventFeed | undefined;
   if (options.events) events = options.events;
@@ -206,6 +208,19 @@ export async function runCertification(options: CertifyOptions): Promise<RunResu
   run.securitySummary = summariseSecurity(run, contract, options.signer, options.securitySummary);
   progress.finish(run);
   return run;
+}
+
+/** One clear error instead of a hundred identical failures when nothing listens at the target. */
+async function ensureReachable(target: string): Promise<void> {
+  try {
+    const response = await request(new URL('/health', target), { headersTimeout: 5000, bodyTimeout: 5000 });
+    await response.body.dump();
+  } catch (error) {
+    throw Object.assign(
+      new Error(`target ${target} is unreachable (${(error as Error).message}): start it or fix --target`),
+      { code: 'TARGET_UNREACHABLE' },
+    );
+  }
 }
 
 async function runBounded<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
