@@ -173,16 +173,32 @@ export async function emulatorRollback(
   }
   const cash = cashAccount(scope.brand, player.player_id);
   const house = houseOf(scope.brand, original.type === 'debit' ? 'bets' : 'wins');
-  await tx.postTransfers([
-    {
-      id: transferId(scope, body.transaction_id),
-      debit: original.type === 'debit' ? house : cash,
-      credit: original.type === 'debit' ? cash : house,
-      amount: original.amount,
-      currency: original.currency,
-      kind: 'emulator_rollback',
-    },
-  ]);
+  try {
+    await tx.postTransfers([
+      {
+        id: transferId(scope, body.transaction_id),
+        debit: original.type === 'debit' ? house : cash,
+        credit: original.type === 'debit' ? cash : house,
+        amount: original.amount,
+        currency: original.currency,
+        kind: 'emulator_rollback',
+      },
+    ]);
+  } catch (error) {
+    // Reversing a credit the player already spent: refuse rather than overdraw.
+    if (isLedgerError(error, 'INSUFFICIENT_FUNDS')) {
+      const b = await balanceOf(tx, scope.brand, player.player_id, player.currency);
+      const balance = toWireMoney(b.cash, player.currency);
+      throw new WalletError(
+        'INSUFFICIENT_FUNDS',
+        `cash ${balance.amount} ${player.currency} cannot cover reversing the credit`,
+        {
+          balance,
+        },
+      );
+    }
+    throw error;
+  }
   await tx.exec(
     `UPDATE wallet_transactions SET rolled_back = 1 WHERE brand = ? AND provider = ? AND transaction_id = ?`,
     [scope.brand, scope.provider, original.transaction_id],

@@ -21,6 +21,7 @@ import {
   emit,
   findSession,
   houseOf,
+  parseWire,
   playerOwner,
   type RequestScope,
   toWireMoney,
@@ -214,7 +215,7 @@ export async function createWallet(options: CreateWalletOptions) {
         const session = body.session_id ? await findSession(tx, scope.brand, body.session_id) : null;
         const stake =
           body.amount && body.amount.currency === player.currency
-            ? parseAmount(body.amount.amount, player.currency).minor
+            ? parseWire(body.amount, '/amount').minor
             : 0n;
         const verdict = await evaluateRg(tx, {
           player,
