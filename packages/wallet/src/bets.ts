@@ -24,7 +24,7 @@ import {
 import { WalletError } from './errors.ts';
 import type { WalletEvent } from './events.ts';
 import type { EffectResult } from './idempotency.ts';
-import { jackpotBasisPoints } from './jackpot.ts';
+import { jackpotContributionBps } from './jackpot.ts';
 import { evaluateRg, loadRgProfile } from './rg.ts';
 import { checkKyc, checkRegion, requireSession } from './sessions.ts';
 import { readSwitches } from './switches.ts';
@@ -218,7 +218,7 @@ export async function authorizeBet(
   }
 
   let jackpot = 0n;
-  const basisPoints = await jackpotBasisPoints(tx, scope.brand, session.game_id);
+  const basisPoints = await jackpotContributionBps(tx, scope.brand, session.game_id);
   if (basisPoints > 0 && body.jackpot_contribution !== false) {
     jackpot = (stake * BigInt(basisPoints)) / 10_000n;
     if (jackpot > 0n) {

@@ -17,7 +17,7 @@ export interface Mismatch {
 export interface ReconcileReport {
   ok: boolean;
   mismatches: Mismatch[];
-  checked: { bets: number; events: number };
+  checked: { betCount: number; eventCount: number };
 }
 
 interface BetFacts {
@@ -189,5 +189,5 @@ export async function reconcile(ledger: Ledger): Promise<ReconcileReport> {
       }
     }
   }
-  return { ok: mismatches.length === 0, mismatches, checked: { bets: bets.length, events } };
+  return { ok: mismatches.length === 0, mismatches, checked: { betCount: bets.length, eventCount: events } };
 }

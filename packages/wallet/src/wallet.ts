@@ -501,7 +501,7 @@ export async function createWallet(options: CreateWalletOptions) {
       }),
 
     /** Expires bonuses and sessions past their deadline; returns how many of each. */
-    async sweep(): Promise<{ bonuses: number; sessions: number; idempotencyKeys: number }> {
+    async sweep(): Promise<{ expiredBonusCount: number; sessions: number; idempotencyKeys: number }> {
       const now = ctx.clock().toISOString();
       const due = await ledger.transaction((tx) =>
         tx.query<BonusRow>(`SELECT * FROM wallet_bonuses WHERE state = 'active' AND expires_at <= ?`, [now]),
@@ -518,7 +518,7 @@ export async function createWallet(options: CreateWalletOptions) {
       const sessions = await ledger.transaction((tx) => expiredSessionIds(tx, ctx.clock()));
       for (const s of sessions) await wallet.expireSession(s.brand, s.session_id);
       return {
-        bonuses: due.length,
+        expiredBonusCount: due.length,
         sessions: sessions.length,
         idempotencyKeys: await purgeIdempotencyKeys(ctx),
       };

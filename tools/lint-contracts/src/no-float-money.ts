@@ -112,6 +112,20 @@ export const NOT_MONEY_SUFFIXES: readonly string[] = [
   'exponent',
   'digits',
   'precision',
+  // latency and throughput statistics: `stats.p95`, `summary.throughputRps`, `durationS`
+  'p50',
+  'p90',
+  'p95',
+  'p99',
+  'p999',
+  'min',
+  'max',
+  'mean',
+  'median',
+  'rps',
+  's',
+  'time',
+  'bytes',
 ];
 
 export type FindingKind =

@@ -113,7 +113,7 @@ Examples:
         for (const m of report.mismatches)
           process.stdout.write(`MISMATCH ${m.check} ${m.subject}: ${m.message}\n`);
         process.stdout.write(
-          `${report.ok ? 'reconciled' : `${report.mismatches.length} mismatch(es)`}: ${report.checked.bets} bets, ${report.checked.events} events\n`,
+          `${report.ok ? 'reconciled' : `${report.mismatches.length} mismatch(es)`}: ${report.checked.betCount} bets, ${report.checked.eventCount} events\n`,
         );
         if (!report.ok) process.exitCode = 1;
       } finally {
