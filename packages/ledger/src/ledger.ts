@@ -129,8 +129,7 @@ export class Ledger {
         balance: bigint;
       }>(
         `SELECT a.owner, a.kind, a.currency, b.balance FROM ledger_accounts a
-         JOIN ledger_balances b ON b.account_id = a.id
-         WHERE b.balance < 0 AND a.may_go_negative = ${s.dialect === 'postgres' ? 'false' : '0'} ORDER BY a.id`,
+         JOIN ledger_balances b ON b.account_id = a.id WHERE b.balance < 0 ORDER BY a.id`,
       );
       const heldMismatches = await s.query<{
         owner: string;

@@ -2,6 +2,9 @@
  * Ledger tables, one migration per store. Money columns are INTEGER (64-bit) on SQLite and
  * NUMERIC(39,0) on PostgreSQL; both come back as bigint.
  * Entries and transfers are append-only: the database itself refuses UPDATE and DELETE.
+ * `ledger_balances` holds a row only for accounts that may not go negative (players): those rows
+ * are locked and checked on every debit. House accounts have no row; their balance is the sum of
+ * their entries, so concurrent bets never queue behind one hot house row.
  */
 export interface Migration {
   /** Unique and stable: applied once, recorded in `ledger_migrations`. Prefix with your package, e.g. `wallet/001-sessions`. */

@@ -106,13 +106,25 @@ export class LedgerTx {
     await this.resolveAccount(account, options.mayGoNegative);
   }
 
-  /** Current balance in minor units; 0n for an account never used. `forUpdate` locks it until commit (PG). */
+  /**
+   * Current balance in minor units; 0n for an account never used. `forUpdate` locks a maintained
+   * balance until commit (PostgreSQL), so a decision taken on it holds; house accounts have no row to lock.
+   */
   async balance(account: CurrencyAccountRef, options: { forUpdate?: boolean } = {}): Promise<bigint> {
-    const lock = options.forUpdate && this.dialect === 'postgres' ? ' FOR UPDATE OF b' : '';
-    const rows = await this.session.query<{ balance: bigint }>(
-      `SELECT b.balance FROM ledger_balances b JOIN ledger_accounts a ON a.id = b.account_id
-       WHERE a.owner = ? AND a.kind = ? AND a.currency = ?${lock}`,
-      [account.owner, account.kind, account.currency],
+    const params = [account.owner, account.kind, account.currency];
+    if (options.forUpdate && this.dialect === 'postgres') {
+      const locked = await this.session.query<{ balance: bigint }>(
+        `SELECT b.balance FROM ledger_balances b JOIN ledger_accounts a ON a.id = b.account_id
+         WHERE a.owner = ? AND a.kind = ? AND a.currency = ? FOR UPDATE OF b`,
+        params,
+      );
+      if (locked[0]) return locked[0].balance;
+    }
+    const rows = await this.session.query<{ balance: bigint | null }>(
+      `SELECT ${this.balanceExpression()} AS balance FROM ledger_accounts a
+       LEFT JOIN ledger_balances b ON b.account_id = a.id
+       WHERE a.owner = ? AND a.kind = ? AND a.currency = ?`,
+      params,
     );
     return rows[0]?.balance ?? 0n;
   }
@@ -120,10 +132,15 @@ export class LedgerTx {
   /** Every account of one owner (e.g. a player's cash, bonus and held in each currency). */
   async balances(owner: string): Promise<AccountBalance[]> {
     return this.session.query<AccountBalance>(
-      `SELECT a.owner, a.kind, a.currency, b.balance FROM ledger_accounts a
-       JOIN ledger_balances b ON b.account_id = a.id WHERE a.owner = ? ORDER BY a.currency, a.kind`,
+      `SELECT a.owner, a.kind, a.currency, ${this.balanceExpression()} AS balance FROM ledger_accounts a
+       LEFT JOIN ledger_balances b ON b.account_id = a.id WHERE a.owner = ? ORDER BY a.currency, a.kind`,
       [owner],
     );
+  }
+
+  /** Maintained balance where there is one; otherwise (house accounts) the sum of the entries. */
+  private balanceExpression(): string {
+    return `COALESCE(b.balance, (SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e WHERE e.account_id = a.id))`;
   }
 
   /**
@@ -427,7 +444,9 @@ export class LedgerTx {
       }
     }
 
-    // Net effect per account; locking in id order keeps concurrent transactions from deadlocking.
+    // Net effect per account. Only accounts that may not go negative keep a maintained, locked
+    // balance row; house accounts are summed from their entries on read, so no transaction ever
+    // waits on a hot `house:bets` row. Locking in id order keeps transactions from deadlocking.
     const delta = new Map<bigint, bigint>();
     for (const { t, debit, credit } of legs) {
       const d = (info.get(accountLabel(debit)) as AccountInfo).id;
@@ -435,26 +454,30 @@ export class LedgerTx {
       delta.set(d, (delta.get(d) ?? 0n) - t.amount);
       delta.set(c, (delta.get(c) ?? 0n) + t.amount);
     }
-    const accountIds = [...delta.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const lock = this.dialect === 'postgres' ? ' FOR UPDATE' : '';
-    const locked = await this.session.query<{ account_id: bigint; balance: bigint }>(
-      `SELECT account_id, balance FROM ledger_balances WHERE account_id IN (${placeholders(accountIds.length)})
-       ORDER BY account_id${lock}`,
-      accountIds,
-    );
-    const current = new Map(locked.map((r) => [r.account_id, r.balance]));
+    const checked = [...info.values()].filter((a) => !a.mayGoNegative);
+    const accountIds = checked.map((a) => a.id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const current = new Map<bigint, bigint>();
+    if (accountIds.length > 0) {
+      const lock = this.dialect === 'postgres' ? ' FOR UPDATE' : '';
+      const locked = await this.session.query<{ account_id: bigint; balance: bigint }>(
+        `SELECT account_id, balance FROM ledger_balances WHERE account_id IN (${placeholders(accountIds.length)})
+         ORDER BY account_id${lock}`,
+        accountIds,
+      );
+      for (const r of locked) current.set(r.account_id, r.balance);
+    }
     const next = new Map<bigint, bigint>();
-    for (const a of info.values()) {
+    for (const a of checked) {
       const before = current.get(a.id) ?? 0n;
       const after = before + (delta.get(a.id) ?? 0n);
-      if (after < 0n && !a.mayGoNegative) {
+      if (after < 0n) {
         throw new LedgerError(
           'INSUFFICIENT_FUNDS',
           `${accountLabel(a.ref)} holds ${before} minor units; the transfer set needs ${before - after}`,
           { account: a.ref, balance: before, required: before - after },
         );
       }
-      if (after > this.context.maxAmount || after < -this.context.maxAmount) {
+      if (after > this.context.maxAmount) {
         throw new LedgerError(
           'INVALID_AMOUNT',
           `${accountLabel(a.ref)} would overflow the store's integer range`,
@@ -533,11 +556,13 @@ export class LedgerTx {
       [ref.owner, ref.kind, ref.currency],
     );
     const row = rows[0] as { id: bigint; may_go_negative: unknown };
-    await this.session.exec(
-      `INSERT INTO ledger_balances (account_id, balance) VALUES (?, 0) ON CONFLICT (account_id) DO NOTHING`,
-      [row.id],
-    );
     const account = { id: row.id, mayGoNegative: row.may_go_negative === true || row.may_go_negative === 1n };
+    if (!account.mayGoNegative) {
+      await this.session.exec(
+        `INSERT INTO ledger_balances (account_id, balance) VALUES (?, 0) ON CONFLICT (account_id) DO NOTHING`,
+        [row.id],
+      );
+    }
     this.createdAccounts.set(label, account);
     return account;
   }
