@@ -19,7 +19,10 @@ declare module 'fastify' {
 export interface CroupierSecurityOptions extends RequestVerifierOptions {
   /** `false` registers nothing: the sandbox's first-contact mode. Default true. */
   enabled?: boolean;
-  /** Prefix the contract routes are mounted under, stripped before matching operations (signatures cover the full URL). */
+  /**
+   * Prefix the contract routes are mounted under. It is stripped before matching operations and before
+   * checking signatures: the generated client signs the path after its base URL.
+   */
   prefix?: string;
   /** Called for every refused request, e.g. to log it. */
   onRejection?: (rejection: Rejection, request: FastifyRequest) => void;
@@ -64,7 +67,6 @@ async function croupierSecurityPlugin(
     return {
       method: request.method,
       url,
-      signedUrl: request.url,
       headers: request.headers as Record<string, unknown>,
       tlsSocket: request.raw.socket as TLSSocket,
       ...(rawBody ? { rawBody } : {}),
@@ -89,8 +91,7 @@ async function croupierSecurityPlugin(
       return payload;
     }
     const rawBody = await readAll(payload);
-    const { signedUrl, ...rest } = input(request, rawBody);
-    const signed = await verifier.verifyBody({ ...rest, url: signedUrl }, verdict);
+    const signed = await verifier.verifyBody(input(request, rawBody), verdict);
     if (!signed.ok) {
       refuse(request, reply, signed);
       return Readable.from([]);
