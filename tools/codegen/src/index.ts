@@ -4,3 +4,4 @@ export { checkFiles, writeFiles, type DriftReport, type GeneratedFile } from './
 export { loadOpenApi, CodegenError } from './openapi/load.ts';
 export { buildModel, type ApiModel, type OperationModel } from './openapi/model.ts';
 export { readAsyncApi } from './events/generate.ts';
+export { benchCodegen, type CodegenComparison } from './bench.ts';
