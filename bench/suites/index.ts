@@ -3,12 +3,14 @@ import { certifyLoad } from './certify-load.ts';
 import { codegen } from './codegen.ts';
 import { gate } from './gate.ts';
 import type { BenchSuite } from './types.ts';
+import { wallet } from './wallet.ts';
 
 /** In the order they run; each suite measures its own baseline in the same run. */
 export const suites: BenchSuite[] = [
   baselineHttp,
   codegen,
   gate,
+  wallet,
   // sandbox: stateful sandbox vs the Prism mock (bench/suites/sandbox.ts) — being added separately.
   certifyLoad,
 ];

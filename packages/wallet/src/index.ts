@@ -26,3 +26,4 @@ export {
   type SeedPlayerInput,
   type Wallet,
 } from './wallet.ts';
+export { postgresReachable, withScratchDatabase } from './bench.ts';
