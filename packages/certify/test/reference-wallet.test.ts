@@ -32,7 +32,9 @@ describe('certify against the reference wallet (SQLite in memory, sandbox seed)'
         natsUrl: nats,
         loadDurationS: 0.5,
         loadRate: 40,
-        eventLagBudgetMs: 2000,
+        // This test judges behaviour; latency belongs to `pnpm bench`, and a loaded CI box must not flip it.
+        sloP95Ms: 5_000,
+        eventLagBudgetMs: 10_000,
       });
       const failed = run.results.filter((r) => r.verdict === 'fail').map((r) => `${r.id}: ${r.reason}`);
       expect(failed).toEqual([]);
