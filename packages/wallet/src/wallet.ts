@@ -316,6 +316,18 @@ export async function createWallet(options: CreateWalletOptions) {
       }
     },
 
+    /** Sets a player's KYC/AML verdict (the sandbox's KYC emulator); `pending` and `denied` refuse new sessions and bets; audited. */
+    setKycStatus: (brand: string, playerId: string, status: 'verified' | 'pending' | 'denied') =>
+      admin(brand, async (tx, now) => {
+        const updated = await tx.query<{ player_id: string }>(
+          `UPDATE wallet_players SET kyc_status = ? WHERE brand = ? AND player_id = ? RETURNING player_id`,
+          [status, brand, playerId],
+        );
+        if (updated.length === 0)
+          throw new Error(`PLAYER_NOT_FOUND: no player ${playerId} in brand ${brand}`);
+        await appendAudit(tx, now, { action: 'kyc.set', subject: `${brand}/${playerId}`, data: { status } });
+      }),
+
     /** Replaces a player's RG profile (self-exclusion, loss limits, time limit); audited. */
     setRgProfile: (brand: string, playerId: string, profile: RgProfile) =>
       admin(brand, (tx, now) => writeRgProfile(tx, now, brand, playerId, profile)),
