@@ -1,38 +1,271 @@
-import type { Command } from 'commander';
-import { startMock } from '@croupier/sandbox';
+import {
+  FAULT_DESCRIPTIONS,
+  FAULT_KINDS,
+  type RunningMock,
+  type RunningSandbox,
+  startMock,
+  startSandbox,
+} from '@croupier/sandbox';
+import { type Command, InvalidArgumentError } from 'commander';
+
+const DEFAULT_URL = 'http://127.0.0.1:4020';
+
+interface SandboxFlags {
+  port: string;
+  mockPort: string;
+  host: string;
+  mockOnly?: boolean;
+  dynamic?: boolean;
+  dataDir?: string;
+  keepData?: boolean;
+  natsUrl?: string;
+  secure?: boolean;
+  certsDir?: string;
+}
+
+const port = (value: string): string => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new InvalidArgumentError('a port is 0–65535 (0 picks a free one)');
+  return value;
+};
 
 export function registerSandbox(program: Command): void {
-  program
+  const sandbox = program
     .command('sandbox')
-    .description('Serve the sandbox on embedded defaults: the Prism mock of the contract (stateless)')
-    .option('--mock-port <port>', 'port of the Prism mock (0 picks a free one)', '4010')
+    .description(
+      'Serve the sandbox on embedded defaults: the Prism mock and the stateful platform (wallet, emulators, faults, console)',
+    )
+    .option('--port <port>', 'port of the stateful sandbox (0 picks a free one)', port, '4020')
+    .option('--mock-port <port>', 'port of the Prism mock (0 picks a free one)', port, '4010')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--mock-only', 'start only the stateless Prism mock')
     .option('--dynamic', 'let Prism generate responses from the schemas instead of the examples')
+    .option('--data-dir <dir>', 'where the sandbox keeps its SQLite file', '.croupier/sandbox')
+    .option('--keep-data', "keep the previous run's players and bets instead of starting from the seed")
+    .option('--nats-url <url>', 'publish events to NATS JetStream (default: in-process bus)')
+    .option('--secure', 'turn on mTLS, OAuth2 tokens and body signatures (see `croupier sandbox keys`)')
+    .option(
+      '--certs-dir <dir>',
+      'with --secure: where the CA, server and client certificates are written',
+      '.croupier/sandbox/certs',
+    )
     .addHelpText(
       'after',
       `
+Security is off by default (first contact: no certificates, tokens or signatures); --secure turns
+everything on and prints where the credentials are.
+
 Examples:
-  $ croupier sandbox                      # the mock on :4010
-  $ croupier sandbox --mock-port 0        # any free port, printed on start
-  $ curl -s http://127.0.0.1:4010/health`,
+  $ croupier sandbox                             # stateful sandbox on :4020, Prism mock on :4010
+  $ croupier sandbox --port 0 --mock-port 0      # free ports, printed on start
+  $ croupier sandbox --mock-only                 # just the Prism mock
+  $ croupier sandbox --secure                    # mTLS + tokens + signatures
+  $ curl -s http://127.0.0.1:4020/v1/players/p_demo_1/balance -H 'X-Brand-Id: brand-7' -H 'X-Provider-Id: studio-x' -H 'X-Region: EU' -H 'X-Trace-Id: t-1'
+  $ croupier sandbox fault wallet_outage --duration 60
+  $ croupier sandbox reset`,
     )
-    .action(async (options: { mockPort: string; dynamic?: boolean }) => {
-      const mock = await startMock({ port: Number(options.mockPort), dynamic: options.dynamic ?? false });
-      process.stdout.write(
-        [
-          'croupier sandbox is up (security off: no mTLS, tokens or signatures needed for first contact)',
-          `  mock (Prism, stateless): ${mock.url}`,
-          '',
-          'Try:',
-          `  curl -s ${mock.url}/health`,
-          '',
-          'Ctrl-C stops it.',
-          '',
-        ].join('\n'),
-      );
-      await waitForStopSignal();
-      await mock.close();
+    .action(async (flags: SandboxFlags) => {
+      // Listening from the start: a Ctrl-C during start-up still stops everything that came up.
+      const stopped = waitForStopSignal();
+      const running: Array<RunningMock | RunningSandbox> = [];
+      const stopAll = async () => {
+        for (const r of running.reverse()) await r.close().catch(() => undefined);
+      };
+      try {
+        process.stdout.write(
+          flags.mockOnly
+            ? 'starting the Prism mock…\n'
+            : 'starting the Prism mock and the stateful sandbox…\n',
+        );
+        const security =
+          flags.secure && !flags.mockOnly
+            ? await secureSandbox(flags.certsDir ?? '.croupier/sandbox/certs')
+            : undefined;
+        // Prism takes seconds to start; the wallet starts beside it rather than after it.
+        const [mock, stateful] = await Promise.all([
+          startMock({ port: Number(flags.mockPort), host: flags.host, dynamic: flags.dynamic ?? false }).then(
+            (m) => {
+              running.push(m);
+              return m;
+            },
+          ),
+          flags.mockOnly
+            ? undefined
+            : startSandbox({
+                port: Number(flags.port),
+                host: flags.host,
+                dataDir: flags.dataDir,
+                keepData: flags.keepData ?? false,
+                natsUrl: flags.natsUrl ?? process.env.NATS_URL,
+                ...(security ? { security: security.security } : {}),
+              }).then((s) => {
+                running.push(s);
+                return s;
+              }),
+        ]);
+        process.stdout.write(banner(mock, stateful, security?.summary));
+      } catch (error) {
+        await stopAll();
+        throw error;
+      }
+      await stopped;
+      process.stdout.write('stopping the sandbox…\n');
+      await stopAll();
     });
+
+  sandbox
+    .command('fault')
+    .description('Press a fault button on a running sandbox (time-boxed; scoped to a brand or provider)')
+    .argument('<kind>', `one of: ${FAULT_KINDS.join(', ')}`)
+    .option('--url <url>', 'the running sandbox', DEFAULT_URL)
+    .option('--brand <id>', 'only this brand (X-Brand-Id)')
+    .option('--provider <id>', 'only this provider (X-Provider-Id)')
+    .option('--duration <s>', 'seconds until it switches itself off', '600')
+    .option('--delay-ms <ms>', 'latency / outbox_delay: fixed delay')
+    .option('--min-ms <ms>', 'latency: uniform distribution lower bound')
+    .option('--max-ms <ms>', 'latency: uniform distribution upper bound')
+    .option('--mean-ms <ms>', 'latency: normal distribution mean')
+    .option('--stddev-ms <ms>', 'latency: normal distribution standard deviation')
+    .option('--rate <0..1>', 'error_rate: share of calls refused')
+    .option('--code <code>', 'error_rate: the error code to answer (e.g. RATE_LIMITED)')
+    .option('--window <n>', 'out_of_order: events reordered per window')
+    .option('--skew-ms <ms>', 'clock_skew: shift of occurred_at (negative = past)')
+    .option('--region <id>', 'region_outage: the X-Region that is out')
+    .addHelpText(
+      'after',
+      `
+${FAULT_KINDS.map((k) => `  ${k.padEnd(20)} ${FAULT_DESCRIPTIONS[k]}`).join('\n')}
+
+Examples:
+  $ croupier sandbox fault wallet_outage --brand brand-7 --duration 60
+  $ croupier sandbox fault latency --min-ms 50 --max-ms 400
+  $ croupier sandbox fault error_rate --rate 0.2 --code RATE_LIMITED --provider studio-x
+  $ croupier sandbox fault region_outage --region EU`,
+    )
+    .action(async (kind: string, flags: Record<string, string | undefined>) => {
+      const numeric = [
+        'delay_ms',
+        'min_ms',
+        'max_ms',
+        'mean_ms',
+        'stddev_ms',
+        'rate',
+        'window',
+        'skew_ms',
+      ] as const;
+      const body: Record<string, unknown> = { kind, duration_s: Number(flags.duration) };
+      for (const field of numeric) {
+        const flag = field.replace(/_(\w)/g, (_m, c: string) => c.toUpperCase());
+        if (flags[flag] !== undefined) body[field] = Number(flags[flag]);
+      }
+      for (const field of ['brand', 'provider', 'code', 'region'] as const)
+        if (flags[field]) body[field] = flags[field];
+      const fault = (await admin(flags.url ?? DEFAULT_URL, 'POST', '/sandbox/faults', body)) as {
+        id: string;
+        expires_at: string;
+      };
+      process.stdout.write(
+        `fault ${fault.id} (${kind}) on until ${fault.expires_at}\n  clear it: croupier sandbox clear ${fault.id}\n`,
+      );
+    });
+
+  sandbox
+    .command('faults')
+    .description('List the fault buttons that are on')
+    .option('--url <url>', 'the running sandbox', DEFAULT_URL)
+    .addHelpText('after', '\nExample:\n  $ croupier sandbox faults --url http://127.0.0.1:4020')
+    .action(async (flags: { url: string }) => {
+      const { faults } = (await admin(flags.url, 'GET', '/sandbox/faults')) as {
+        faults: Array<Record<string, unknown>>;
+      };
+      if (faults.length === 0) process.stdout.write('no fault is on\n');
+      for (const f of faults) {
+        const scope =
+          [f.brand && `brand ${f.brand}`, f.provider && `provider ${f.provider}`]
+            .filter(Boolean)
+            .join(', ') || 'everyone';
+        process.stdout.write(`${f.id}  ${String(f.kind).padEnd(20)} ${scope}, until ${f.expires_at}\n`);
+      }
+    });
+
+  sandbox
+    .command('clear')
+    .description('Switch a fault off (or all of them)')
+    .argument('[id]', 'the fault id; none clears every fault')
+    .option('--url <url>', 'the running sandbox', DEFAULT_URL)
+    .addHelpText('after', '\nExamples:\n  $ croupier sandbox clear f_1a2b3c4d\n  $ croupier sandbox clear')
+    .action(async (id: string | undefined, flags: { url: string }) => {
+      await admin(flags.url, 'DELETE', id ? `/sandbox/faults/${encodeURIComponent(id)}` : '/sandbox/faults');
+      process.stdout.write(id ? `fault ${id} is off\n` : 'every fault is off\n');
+    });
+
+  sandbox
+    .command('reset')
+    .description('Start the running sandbox over from its seed (test players, balances; faults off)')
+    .option('--url <url>', 'the running sandbox', DEFAULT_URL)
+    .addHelpText('after', '\nExample:\n  $ croupier sandbox reset')
+    .action(async (flags: { url: string }) => {
+      const result = (await admin(flags.url, 'POST', '/sandbox/players/reset')) as { players: string[] };
+      process.stdout.write(`reset: ${result.players.join(', ')}\n`);
+    });
+}
+
+async function admin(base: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, base), {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch (error) {
+    throw new Error(
+      `SANDBOX_UNREACHABLE: no sandbox answers at ${base} (${(error as Error).message}); start one with \`croupier sandbox\` or pass --url`,
+    );
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    let message = text;
+    try {
+      const parsed = JSON.parse(text) as { code?: string; message?: string };
+      message = `${parsed.code}: ${parsed.message}`;
+    } catch {}
+    throw new Error(`${method} ${path} → ${response.status} ${message}`);
+  }
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function secureSandbox(certsDir: string) {
+  const { createSandboxSecurity } = await import('@croupier/sandbox/secure');
+  return createSandboxSecurity({ certsDir });
+}
+
+function banner(mock: RunningMock, stateful?: RunningSandbox, security?: string): string {
+  const lines = [
+    stateful && security
+      ? 'croupier sandbox is up with security ON (mTLS, OAuth2 tokens, signed bodies)'
+      : 'croupier sandbox is up (security off: no mTLS, tokens or signatures needed for first contact)',
+    `  mock (Prism, stateless):     ${mock.url}`,
+  ];
+  if (stateful) {
+    lines.push(
+      `  sandbox (stateful wallet):   ${stateful.url}`,
+      `  console:                     ${stateful.url}/console`,
+      `  admin API:                   ${stateful.url}/sandbox`,
+      `  schema registry:             ${stateful.url}/schema-registry/subjects`,
+      '  test players (brand-7):      p_demo_1 (EUR), p_demo_2 (USD), p_blocked_rg, p_low_balance, p_bonus, p_kyc_pending',
+    );
+    if (security) lines.push('', security);
+  }
+  lines.push('', 'Try:', `  curl -s ${mock.url}/health`);
+  if (stateful && !security) {
+    lines.push(
+      `  curl -s ${stateful.url}/v1/players/p_demo_1/balance -H 'X-Brand-Id: brand-7' -H 'X-Provider-Id: studio-x' -H 'X-Region: EU' -H 'X-Trace-Id: t-1'`,
+    );
+  }
+  lines.push('', 'Ctrl-C stops it.', '');
+  return lines.join('\n');
 }
 
 function waitForStopSignal(): Promise<void> {
