@@ -2,6 +2,7 @@ import { baselineHttp } from './baseline-http.ts';
 import { certifyLoad } from './certify-load.ts';
 import { codegen } from './codegen.ts';
 import { gate } from './gate.ts';
+import { outbox } from './outbox.ts';
 import type { BenchSuite } from './types.ts';
 import { wallet } from './wallet.ts';
 
@@ -11,6 +12,7 @@ export const suites: BenchSuite[] = [
   codegen,
   gate,
   wallet,
+  outbox,
   // sandbox: stateful sandbox vs the Prism mock (bench/suites/sandbox.ts) — being added separately.
   certifyLoad,
 ];
