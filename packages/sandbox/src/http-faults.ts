@@ -42,7 +42,10 @@ export async function installHttpFaults(
     const scope = { brand: header(request, 'x-brand-id'), provider: header(request, 'x-provider-id') };
 
     const latency = faults.active('latency', scope);
-    if (latency) await sleep(latencyOf(latency));
+    if (latency) {
+      request.sandboxFault = 'latency';
+      await sleep(latencyOf(latency));
+    }
     if (path.startsWith('/wallet/') && emulators.walletDelayMs > 0) await sleep(emulators.walletDelayMs);
     if (path === '/health') return;
 
