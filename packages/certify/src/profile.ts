@@ -50,6 +50,8 @@ export const DEFAULT_PROFILE: Profile = {
     blockedRg: { id: 'p_blocked_rg', currency: 'EUR' },
     lowBalance: { id: 'p_low_balance', currency: 'EUR', stake: '2.00' },
     bonus: { id: 'p_bonus', currency: 'EUR', overMaxBet: '10.00' },
+    lossLimit: { id: 'p_rg_loss', currency: 'EUR', stake: '1.00' },
+    timeLimit: { id: 'p_rg_time', currency: 'EUR', stake: '1.00' },
   },
   expireSession: { method: 'POST', path: '/sandbox/sessions/{session_id}/expire' },
 };

@@ -85,6 +85,11 @@ export function adminRoutes(options: AdminApiOptions) {
   };
 
   return async (app: FastifyInstance) => {
+    // Every answer carries X-Trace-Id, as the platform's do: a provider's tooling correlates admin calls too.
+    app.addHook('onRequest', async (request, reply) => {
+      reply.header('x-trace-id', traceOf(request));
+    });
+
     // Buttons are pressed with or without a body (`curl -X POST …/reset -H 'content-type: application/json'`).
     app.removeContentTypeParser('application/json');
     app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {

@@ -18,7 +18,7 @@ export const TEST_PLAYERS: readonly TestPlayer[] = [
   {
     player_id: 'p_blocked_rg',
     currency: 'EUR',
-    purpose: 'self-excluded: every bet → 403 RG_BLOCKED (self_exclusion)',
+    purpose: 'self-excluded: sessions and bets → 403 RG_BLOCKED (self_exclusion)',
   },
   {
     player_id: 'p_low_balance',

@@ -36,6 +36,23 @@ export async function seedSandboxPlayers(
       bonusOptions: { bonus_type: 'deposit_match', wagering_multiplier: 10, max_bet: '5.00' },
     },
     { brand, region, player_id: 'p_kyc_pending', currency: 'EUR', cash: '100.00', kyc: 'pending' },
+    // A daily loss limit below one ordinary stake, and a session time limit already used up.
+    {
+      brand,
+      region,
+      player_id: 'p_rg_loss',
+      currency: 'EUR',
+      cash: '100.00',
+      rg: { loss_limits: { day: '0.50' } },
+    },
+    {
+      brand,
+      region,
+      player_id: 'p_rg_time',
+      currency: 'EUR',
+      cash: '100.00',
+      rg: { session_time_limit_minutes: 0 },
+    },
   ];
   const seeded: string[] = [];
   for (const player of players) {

@@ -254,7 +254,7 @@ function banner(mock: RunningMock, stateful?: RunningSandbox, security?: string)
       `  console:                     ${stateful.url}/console`,
       `  admin API:                   ${stateful.url}/sandbox`,
       `  schema registry:             ${stateful.url}/schema-registry/subjects`,
-      '  test players (brand-7):      p_demo_1 (EUR), p_demo_2 (USD), p_blocked_rg, p_low_balance, p_bonus, p_kyc_pending',
+      '  test players (brand-7):      p_demo_1 (EUR), p_demo_2 (USD), p_blocked_rg, p_low_balance, p_bonus, p_kyc_pending, p_rg_loss, p_rg_time',
     );
     if (security) lines.push('', security);
   }
