@@ -120,7 +120,7 @@ function page(css: string, script: string): string {
     </header>
     <div class="body">
       <table data-testid="players-table">
-        <thead><tr><th>player</th><th>balances</th><th>kyc</th><th>region</th><th>rg profile</th><th>what it is for</th></tr></thead>
+        <thead><tr><th>player</th><th><div class="balances head"><span></span><span class="cap">cash</span><span class="cap">bonus</span><span class="cap">held</span></div></th><th>kyc</th><th>region</th><th>rg profile</th><th>what it is for</th></tr></thead>
         <tbody id="players-body"><tr><td colspan="6" class="empty">loading…</td></tr></tbody>
       </table>
     </div>
@@ -130,13 +130,13 @@ function page(css: string, script: string): string {
     <header>
       <h2>Event stream</h2><span class="hint" id="events-count"></span>
       <div class="tools">
-        <input type="search" id="events-filter" data-testid="events-filter" placeholder="filter: type, player, bet, trace" aria-label="filter events">
+        <input type="search" id="events-filter" data-testid="events-filter" placeholder="filter events" aria-label="filter events">
         <label class="check"><input type="checkbox" id="events-pause" data-testid="events-pause">pause</label>
         <button type="button" id="events-clear" title="clear the view (the tap keeps its events)">clear</button>
       </div>
     </header>
     <div class="body scroll">
-      <table data-testid="events-table">
+      <table class="events" data-testid="events-table">
         <thead><tr><th class="num">#</th><th>received</th><th>event</th><th>player</th><th>bet</th><th class="num">amount</th><th>trace id</th><th></th></tr></thead>
         <tbody id="events-body"></tbody>
       </table>

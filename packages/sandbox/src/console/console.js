@@ -67,14 +67,7 @@
   let rgProfiles = [];
 
   const balanceGrid = (balances) => {
-    const grid = h(
-      'div',
-      { class: 'balances' },
-      h('span', { class: 'cap' }),
-      h('span', { class: 'cap' }, 'cash'),
-      h('span', { class: 'cap' }, 'bonus'),
-      h('span', { class: 'cap' }, 'held'),
-    );
+    const grid = h('div', { class: 'balances' });
     for (const [currency, b] of Object.entries(balances ?? {})) {
       const cell = (field) =>
         h(
@@ -264,6 +257,7 @@
         {},
         betId
           ? linkTo(betId, 'event-bet', () => showBet(betId), {
+              class: 'link clip',
               'data-bet-id': betId,
               title: 'show the ledger of ' + betId,
             })
@@ -274,7 +268,10 @@
         'td',
         {},
         trace
-          ? linkTo(trace, 'event-trace', () => searchTrace(trace), { title: 'requests with trace ' + trace })
+          ? linkTo(trace, 'event-trace', () => searchTrace(trace), {
+              class: 'link clip',
+              title: 'requests with trace ' + trace,
+            })
           : '',
       ),
       h(
@@ -575,7 +572,13 @@
             h('span', { class: 'pill bad', testid: 'fault-kind' }, str(fault.kind)),
             h('div', { class: 'muted mono' }, str(fault.id)),
           ),
-          h('td', {}, h('div', { class: 'kv' }, paramsOf(fault))),
+          h(
+            'td',
+            {},
+            paramsOf(fault).length
+              ? h('div', { class: 'kv' }, paramsOf(fault))
+              : h('span', { class: 'muted' }, '—'),
+          ),
           h('td', { class: scope ? '' : 'muted' }, scope || 'everyone'),
           h('td', { class: 'countdown' + (left.low ? ' low' : ''), testid: 'fault-remaining' }, left.text),
           h(
