@@ -212,6 +212,8 @@ export function consolePage(): { html: string; csp: string } {
   if (rendered) return rendered;
   const css = asset('console.css');
   const script = asset('console.js');
+  // Inlined verbatim: a closing tag inside either would end the element early.
+  if (/<\/(script|style)/i.test(script + css)) throw new Error('console/: no </script> or </style> inside');
   const csp = [
     "default-src 'none'",
     `script-src ${sha256(script)}`,
