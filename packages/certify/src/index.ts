@@ -4,6 +4,12 @@ export {
   type Fault,
   type FaultControl,
 } from './chaos/fault-control.ts';
+export {
+  type CredentialsFile,
+  credentialSigner,
+  loadCredentials,
+  type TargetCredentials,
+} from './credentials.ts';
 export { Contract, DEFAULT_CONTRACT_PATH } from './contract.ts';
 export { CertifyHttp, type Exchange, TransportError } from './evidence.ts';
 export { EventSchemas } from './events/catalogue.ts';

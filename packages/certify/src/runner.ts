@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { Agent, getGlobalDispatcher, request, setGlobalDispatcher } from 'undici';
 import { setMaxListeners } from 'node:events';
 import { CertifyHttp, type TargetIdentity } from './evidence.ts';
 import type { FaultControl } from './chaos/fault-control.ts';
@@ -13,6 +13,7 @@ import {
   type Category,
   CATEGORIES,
   type RequestSigner,
+  type TlsMaterial,
   type RunLedger,
   type Scenario,
   type ScenarioContext,
@@ -38,6 +39,8 @@ export interface CertifyOptions {
   events?: EventFeed | false;
   faults?: FaultControl | false;
   signer?: RequestSigner;
+  /** CA, client certificate and key (PEM) for an https/mTLS target, e.g. from `loadCredentials`. */
+  tls?: TlsMaterial;
   sloP95Ms?: number;
   loadRate?: number;
   loadDurationS?: number;
@@ -80,6 +83,20 @@ export function selectScenarios(scenarios: Scenario[], only: string[] = []): Sce
 
 /** Runs the certification protocol against one target and returns every verdict with its evidence. */
 export async function runCertification(options: CertifyOptions): Promise<RunResult> {
+  if (!options.tls) return certify(options);
+  // Every HTTP exchange of the run (scenarios, event stream, fault buttons) goes through one TLS agent.
+  const previous = getGlobalDispatcher();
+  const agent = new Agent({ connect: options.tls });
+  setGlobalDispatcher(agent);
+  try {
+    return await certify(options);
+  } finally {
+    setGlobalDispatcher(previous);
+    await agent.close();
+  }
+}
+
+async function certify(options: CertifyOptions): Promise<RunResult> {
   const started = Date.now();
   const contract = Contract.load(options.contractPath);
   const profile = options.profile ?? DEFAULT_PROFILE;
@@ -130,6 +147,7 @@ export async function runCertification(options: CertifyOptions): Promise<RunResu
     loadDurationS: options.loadDurationS,
     eventLagBudgetMs: options.eventLagBudgetMs ?? 5000,
     securityExpected: options.securityExpected ?? false,
+    ...(options.tls ? { tls: options.tls } : {}),
   };
 
   progress.start(selected.length, options.target);

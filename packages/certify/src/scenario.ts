@@ -102,6 +102,15 @@ export interface ScenarioRunOptions {
   loadDurationS?: number;
   eventLagBudgetMs: number;
   securityExpected: boolean;
+  /** Client certificate and CA for an mTLS target (the load generator opens its own connections). */
+  tls?: TlsMaterial;
+}
+
+/** PEM text: the CA to trust and, for mTLS, the client certificate and key. */
+export interface TlsMaterial {
+  ca?: string;
+  cert?: string;
+  key?: string;
 }
 
 export interface Scenario {

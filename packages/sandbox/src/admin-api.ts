@@ -302,6 +302,46 @@ export function adminRoutes(options: AdminApiOptions) {
       }),
     );
 
+    // ── credentials (only with --secure) ────────────────────────────────────────────────────────
+    app.post(
+      '/credentials',
+      handle(async (request, reply) => {
+        const issue = options.security?.issueCredentials;
+        if (!issue) {
+          throw new AdminError(
+            409,
+            'SECURITY_OFF',
+            'this sandbox runs with security off; start it with `croupier sandbox --secure`',
+          );
+        }
+        const body = objectBody(request);
+        const text = (field: string) => {
+          const value = body[field];
+          if (value === undefined) return undefined;
+          if (typeof value !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(value)) {
+            throw new AdminError(
+              400,
+              'VALIDATION_FAILED',
+              `"${field}" must be 1–64 of letters, digits, _ . -`,
+            );
+          }
+          return value;
+        };
+        const provider = text('provider');
+        if (!provider)
+          throw new AdminError(
+            400,
+            'VALIDATION_FAILED',
+            '"provider" names the provider the credentials are for',
+          );
+        const brand = text('brand');
+        const region = text('region');
+        return reply
+          .code(201)
+          .send(issue({ provider, ...(brand ? { brand } : {}), ...(region ? { region } : {}) }));
+      }),
+    );
+
     // ── ledger and request log ─────────────────────────────────────────────────────────────────
     app.get<{ Params: { bet_id: string } }>(
       '/bets/:bet_id/ledger',

@@ -103,9 +103,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     },
   });
 
+  const tls = options.security?.tls;
   const app = await createWalletServer({
     wallet: current,
     bodyLimit: 64 * 1024,
+    // Client certificates are asked for but checked per operation by the security plugin, so the
+    // console and admin API stay reachable with only the CA.
+    ...(tls
+      ? { https: { key: tls.key, cert: tls.cert, ca: tls.ca, requestCert: true, rejectUnauthorized: false } }
+      : {}),
     security: async (instance) => {
       requests.install(instance);
       await installHttpFaults(instance, faults, emulators);

@@ -35,7 +35,7 @@ describe('test players', () => {
     expect(byId.p_demo_1?.balances.EUR?.cash).toBe('100.00');
     expect(byId.p_demo_2?.balances.USD?.cash).toBe('100.00');
     expect(byId.p_kyc_pending?.kyc).toBe('pending');
-    expect((byId.p_bonus?.balances.EUR as unknown as { bonus: string }).bonus).toBe('25.00');
+    expect((byId.p_bonus!.balances.EUR as unknown as { bonus: string }).bonus).toBe('25.00');
   });
 
   it('behave as advertised: self-excluded, low balance, KYC pending', async () => {

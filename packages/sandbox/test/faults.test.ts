@@ -121,7 +121,7 @@ describe('fault buttons: each one changes a real request or event, and switches 
     });
     expect(authorized.status).toBe(200);
     const [held] = (await sut.eventsOfBet(b, 1)).filter((e) => e.event_type === 'bet.authorized');
-    expect((held?.payload as Record<string, unknown>).jackpot_contribution).toBeUndefined();
+    expect((held!.payload as Record<string, unknown>).jackpot_contribution).toBeUndefined();
     const jackpotWin = { win_type: 'jackpot', player_id: 'p_demo_1', session_id: session };
     const jp = bet();
     expect((await sut.settle(jp, '1.00', jackpotWin)).status).toBe(503);
@@ -136,7 +136,7 @@ describe('fault buttons: each one changes a real request or event, and switches 
     });
     expect(contributed.status).toBe(200);
     const [taken] = (await sut.eventsOfBet(b2, 1)).filter((e) => e.event_type === 'bet.authorized');
-    expect((taken?.payload as Record<string, unknown>).jackpot_contribution).toEqual({
+    expect((taken!.payload as Record<string, unknown>).jackpot_contribution).toEqual({
       amount: '0.10',
       currency: 'EUR',
     });

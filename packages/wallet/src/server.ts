@@ -17,6 +17,8 @@ export interface WalletServerOptions {
   validateResponses?: boolean;
   /** Largest accepted body in bytes (default 64 KiB); larger answers 413 PAYLOAD_TOO_LARGE. */
   bodyLimit?: number;
+  /** TLS for the listener (mTLS when `requestCert` is set); absent: plain HTTP. */
+  https?: import('node:https').ServerOptions;
 }
 
 const header = (headers: Record<string, unknown>, name: string): string => {
@@ -67,7 +69,9 @@ export async function createWalletServer(options: WalletServerOptions): Promise<
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     return503OnClosing: true,
-  });
+    // The HTTPS instance type differs only in its raw server; the routes and hooks are the same.
+    ...(options.https ? { https: options.https } : {}),
+  }) as unknown as FastifyInstance;
   if (options.security) await options.security(app);
   await app.register(contractPlugin, {
     handlers: walletHandlers(options.wallet),

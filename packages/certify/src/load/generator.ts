@@ -15,6 +15,8 @@ export interface LoadOptions {
   /** Retryable answers (429, 503) are retried this many times; retries are counted for storm detection. */
   maxRetries?: number;
   signal?: AbortSignal;
+  /** CA, client certificate and key (PEM) for an https/mTLS target. */
+  tls?: { ca?: string; cert?: string; key?: string };
 }
 
 export interface LoadRequest {
@@ -82,6 +84,7 @@ export async function runLoad(
   const pool = new Pool(options.baseUrl, {
     connections: Math.max(8, options.concurrency ?? 16),
     pipelining: 1,
+    ...(options.tls ? { connect: options.tls } : {}),
   });
   const maxRequests = options.maxRequests ?? 100_000;
   const maxRetries = options.maxRetries ?? 2;

@@ -15,25 +15,38 @@ function loadRound(ctx: ScenarioContext, sessionId: string) {
     'x-region': ctx.profile.region,
     'x-trace-id': `tr_load_${randomUUID().slice(0, 13)}`,
   });
+  // A secured target wants each request signed (and carrying a token): sign the exact body sent.
+  const signed = async (method: string, path: string, body: unknown, base: Record<string, string>) =>
+    ctx.signer
+      ? { ...base, ...(await ctx.signer.sign({ method, path, body: JSON.stringify(body), headers: base })) }
+      : base;
   // Stake equals win, so load moves no money however long it runs.
   return async (send: LoadSend, index: number) => {
     const betId = ctx.data.id(`bl${index.toString(36)}`);
     const roundId = `r_${betId}`;
     const money = { amount: '0.01', currency: player.currency };
+    const betBody = { session_id: sessionId, bet_id: betId, round_id: roundId, amount: money };
     const bet = await send({
       operation: 'authorize',
       method: 'POST',
       path: '/v1/bets/authorize',
-      body: { session_id: sessionId, bet_id: betId, round_id: roundId, amount: money },
-      headers: { ...headers(), 'x-idempotency-key': `bet_${betId}` },
+      body: betBody,
+      headers: await signed('POST', '/v1/bets/authorize', betBody, {
+        ...headers(),
+        'x-idempotency-key': `bet_${betId}`,
+      }),
     });
     if (bet.status !== 200) return;
+    const settleBody = { bet_id: betId, round_id: roundId, win: money };
     await send({
       operation: 'settle',
       method: 'POST',
       path: '/v1/bets/settle',
-      body: { bet_id: betId, round_id: roundId, win: money },
-      headers: { ...headers(), 'x-idempotency-key': `settle_${betId}` },
+      body: settleBody,
+      headers: await signed('POST', '/v1/bets/settle', settleBody, {
+        ...headers(),
+        'x-idempotency-key': `settle_${betId}`,
+      }),
     });
   };
 }
@@ -89,6 +102,7 @@ export const loadScenarios: Scenario[] = [
           durationS: Math.min(ctx.options.loadDurationS ?? 2, 60),
           maxRequests: 50_000,
           signal: ctx.signal,
+          ...(ctx.options.tls ? { tls: ctx.options.tls } : {}),
         },
         loadRound(ctx, sessionId),
       );
@@ -116,6 +130,7 @@ export const loadScenarios: Scenario[] = [
           durationS: Math.min(ctx.options.loadDurationS ?? 2, 60),
           maxRequests: 100_000,
           signal: ctx.signal,
+          ...(ctx.options.tls ? { tls: ctx.options.tls } : {}),
         },
         loadRound(ctx, sessionId),
       );

@@ -3,6 +3,7 @@ import {
   CATEGORIES,
   Contract,
   defaultRunFolder,
+  loadCredentials,
   loadProfile,
   REPORT_FORMATS,
   type ReportFormat,
@@ -29,6 +30,7 @@ interface CertifyFlags {
   concurrency: string;
   timeout: string;
   security?: boolean;
+  credentials?: string;
   list?: boolean;
   junit?: boolean;
   json?: boolean;
@@ -76,6 +78,10 @@ export function registerCertify(program: Command): void {
     .option('--concurrency <n>', 'scenarios run at once (exclusive scenarios always run alone)', '4')
     .option('--timeout <ms>', 'per-scenario timeout', '20000')
     .option('--security', 'expect the target to enforce signatures and credentials')
+    .option(
+      '--credentials <file>',
+      'credentials JSON from `croupier sandbox keys` (client certificate, OAuth2 client, signing key): sign every request, present the certificate, and expect security to be enforced',
+    )
     .option('--list', 'list the scenarios (id, category, title) and exit without running')
     .option('--junit', 'write junit.xml (when no format flag is given, all four are written)')
     .option('--json', 'write report.json')
@@ -96,6 +102,7 @@ Examples:
   $ croupier certify --target http://127.0.0.1:8080 --nats nats://127.0.0.1:4222 --event-lag-ms 2000
   $ croupier certify --target http://127.0.0.1:8080 --only load --load-rate 200 --load-duration 10 --slo-p95 200
   $ croupier certify --target http://127.0.0.1:8080 --list
+  $ croupier certify --target https://127.0.0.1:4020 --credentials .croupier/sandbox/certs/brand-7.EU.studio-x/credentials.json
 
 A players profile (YAML):
   brand: brand-7
@@ -118,6 +125,7 @@ A players profile (YAML):
         provider: flags.provider,
         region: flags.region,
       });
+      const credentials = flags.credentials ? loadCredentials(flags.credentials, flags.target) : undefined;
       const run = await runCertification({
         target: flags.target,
         contractPath: flags.contract,
@@ -133,7 +141,10 @@ A players profile (YAML):
         sloP95Ms: positive(flags.sloP95, '--slo-p95'),
         concurrency: positive(flags.concurrency, '--concurrency'),
         scenarioTimeoutMs: positive(flags.timeout, '--timeout'),
-        securityExpected: Boolean(flags.security),
+        securityExpected: Boolean(flags.security) || credentials !== undefined,
+        ...(credentials
+          ? { signer: credentials.signer, ...(credentials.tls ? { tls: credentials.tls } : {}) }
+          : {}),
         progress: terminalProgress(process.stdout),
       });
       const chosen = REPORT_FORMATS.filter((f: ReportFormat) => flags[f]);

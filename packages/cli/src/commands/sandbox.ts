@@ -115,6 +115,63 @@ Examples:
     });
 
   sandbox
+    .command('keys')
+    .description(
+      'Issue sandbox credentials for a provider from a running --secure sandbox (OAuth2 client, signing keys, client certificate)',
+    )
+    .option('--url <url>', 'the running sandbox', 'https://127.0.0.1:4020')
+    .option('--provider <id>', 'the provider (X-Provider-Id)', 'studio-x')
+    .option('--brand <id>', 'the brand (X-Brand-Id)', 'brand-7')
+    .option('--region <id>', 'the region (X-Region)', 'EU')
+    .option(
+      '--ca <file>',
+      'the sandbox CA to trust (written by `croupier sandbox --secure`)',
+      '.croupier/sandbox/certs/ca.crt.pem',
+    )
+    .addHelpText(
+      'after',
+      `
+Prints where the credentials JSON was written; pass it to \`croupier certify --credentials\`.
+
+Examples:
+  $ croupier sandbox keys --provider studio-y
+  $ croupier sandbox keys --provider live-studio --brand brand-9 --region UK --url https://127.0.0.1:4020`,
+    )
+    .action(async (flags: { url: string; provider: string; brand: string; region: string; ca: string }) => {
+      const { readFileSync } = await import('node:fs');
+      const { Agent } = await import('undici');
+      let ca: string;
+      try {
+        ca = readFileSync(flags.ca, 'utf8');
+      } catch {
+        throw new Error(
+          `CA_MISSING: no CA at ${flags.ca}; start the sandbox with --secure first, or pass --ca`,
+        );
+      }
+      const dispatcher = new Agent({ connect: { ca } });
+      const credentials = (await admin(
+        flags.url,
+        'POST',
+        '/sandbox/credentials',
+        {
+          provider: flags.provider,
+          brand: flags.brand,
+          region: flags.region,
+        },
+        dispatcher,
+      )) as { file: string; client_id: string; scopes: string[]; signing: { keyId: string } };
+      await dispatcher.close();
+      process.stdout.write(
+        [
+          `credentials for ${flags.provider} (${flags.brand}, ${flags.region}): ${credentials.file}`,
+          `  client id ${credentials.client_id}, scopes ${credentials.scopes.join(' ')}, signing key ${credentials.signing.keyId}`,
+          `  certify: croupier certify --target ${flags.url} --credentials ${credentials.file}`,
+          '',
+        ].join('\n'),
+      );
+    });
+
+  sandbox
     .command('fault')
     .description('Press a fault button on a running sandbox (time-boxed; scoped to a brand or provider)')
     .argument('<kind>', `one of: ${FAULT_KINDS.join(', ')}`)
@@ -211,11 +268,20 @@ Examples:
     });
 }
 
-async function admin(base: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  let response: Response;
+async function admin(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  dispatcher?: import('undici').Dispatcher,
+): Promise<unknown> {
+  const { fetch } = await import('undici');
+  let response: Awaited<ReturnType<typeof fetch>>;
   try {
     response = await fetch(new URL(path, base), {
       method,
+      // The sandbox CA for a --secure sandbox.
+      ...(dispatcher ? { dispatcher } : {}),
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
