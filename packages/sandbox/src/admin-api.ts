@@ -67,6 +67,19 @@ function fail(request: FastifyRequest, reply: FastifyReply, error: unknown) {
   return reply.code(500).send({ code: 'INTERNAL_ERROR', message, retryable: true, trace_id: traceId });
 }
 
+/** An optional whole-number query parameter; anything else is the caller's 400, not a silent default. */
+function wholeNumber(value: string | undefined, name: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(value) || Number(value) < min) {
+    throw new AdminError(
+      400,
+      'VALIDATION_FAILED',
+      `"${name}" must be a whole number ≥ ${min}, got "${value}"`,
+    );
+  }
+  return Number(value);
+}
+
 const objectBody = (request: FastifyRequest): Record<string, unknown> => {
   const body = request.body;
   if (body === undefined || body === null) return {};
@@ -246,23 +259,32 @@ export function adminRoutes(options: AdminApiOptions) {
     );
 
     // ── events ──────────────────────────────────────────────────────────────────────────────────
-    app.get('/events', async (request) => {
-      const q = request.query as {
-        topic?: string;
-        trace_id?: string;
-        player_id?: string;
-        after?: string;
-        limit?: string;
-      };
-      return {
-        events: tap.recent({
-          topic: q.topic,
-          traceId: q.trace_id,
-          playerId: q.player_id,
-          after: q.after ? Number(q.after) : undefined,
-          limit: q.limit ? Number(q.limit) : undefined,
-        }),
-      };
+    app.get(
+      '/events',
+      handle(async (request) => {
+        const q = request.query as {
+          topic?: string;
+          trace_id?: string;
+          player_id?: string;
+          after?: string;
+          limit?: string;
+        };
+        return {
+          events: tap.recent({
+            topic: q.topic,
+            traceId: q.trace_id,
+            playerId: q.player_id,
+            after: wholeNumber(q.after, 'after', 0),
+            limit: wholeNumber(q.limit, 'limit', 1),
+          }),
+        };
+      }),
+    );
+    // Unnamed messages, so a plain EventSource `onmessage` hears every one; the type is in the envelope.
+    const streams = new Set<import('node:http').ServerResponse>();
+    app.addHook('onClose', async () => {
+      for (const res of streams) res.end();
+      streams.clear();
     });
     app.get('/events/stream', (request, reply) => {
       const topic = (request.query as { topic?: string }).topic;
@@ -272,23 +294,19 @@ export function adminRoutes(options: AdminApiOptions) {
         'content-type': 'text/event-stream',
         'cache-control': 'no-cache',
         connection: 'keep-alive',
+        'x-trace-id': traceOf(request),
       });
       res.write(': connected to the croupier sandbox event stream\n\n');
-      const send = (e: TappedEvent) => {
+      streams.add(res);
+      const unsubscribe = tap.onEvent((e: TappedEvent) => {
         if (topic !== undefined && e.topic !== topic) return;
-        const type = typeof e.event.event_type === 'string' ? e.event.event_type : e.topic;
-        res.write(`id: ${e.seq}\nevent: ${type}\ndata: ${JSON.stringify(e.event)}\n\n`);
-      };
-      const unsubscribe = tap.onEvent(send);
+        res.write(`id: ${e.seq}\ndata: ${JSON.stringify(e.event)}\n\n`);
+      });
       const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-      const end = () => {
+      request.raw.on('close', () => {
         clearInterval(keepAlive);
         unsubscribe();
-      };
-      request.raw.on('close', end);
-      app.server.once('close', () => {
-        end();
-        res.end();
+        streams.delete(res);
       });
     });
     app.post<{ Params: { topic: string } }>(
@@ -353,12 +371,15 @@ export function adminRoutes(options: AdminApiOptions) {
         return { bet_id, entries };
       }),
     );
-    app.get('/requests', async (request) => {
-      const q = request.query as { trace_id?: string; limit?: string };
-      return {
-        requests: requests.search({ traceId: q.trace_id, limit: q.limit ? Number(q.limit) : undefined }),
-      };
-    });
+    app.get(
+      '/requests',
+      handle(async (request) => {
+        const q = request.query as { trace_id?: string; limit?: string };
+        return {
+          requests: requests.search({ traceId: q.trace_id, limit: wholeNumber(q.limit, 'limit', 1) }),
+        };
+      }),
+    );
 
     // ── emulators ───────────────────────────────────────────────────────────────────────────────
     app.get('/emulators/wallet', async () => ({ delay_ms: emulators.walletDelayMs }));

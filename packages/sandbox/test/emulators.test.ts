@@ -177,7 +177,7 @@ describe('emulators', () => {
       text += new TextDecoder().decode(value);
     }
     controller.abort();
-    expect(text).toContain('event: bet.authorized');
+    expect(text).toContain('"event_type":"bet.authorized"');
     expect(text).toContain(`"bet_id":"${b}"`);
   });
 
@@ -198,5 +198,7 @@ describe('emulators', () => {
       status: 200,
     });
     expect((await sut.call('GET', '/sandbox/bets/b_never/ledger')).status).toBe(404);
+    expect((await sut.call('GET', '/sandbox/requests?limit=0')).status).toBe(400);
+    expect((await sut.call('GET', '/sandbox/events?after=abc')).status).toBe(400);
   });
 });

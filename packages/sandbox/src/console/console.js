@@ -340,7 +340,6 @@
           // The tap flags the copy a duplicate_delivery fault made; a repeated event_id is the same thing seen by a consumer.
           if (id !== undefined && seenEventIds.has(id)) entry.duplicate = true;
           if (id !== undefined) seenEventIds.add(id);
-          if (entry.event?.event_type) listen(str(entry.event.event_type));
           lastSeq = Math.max(lastSeq, Number(entry.seq));
         }
         if (lastSeq > 0 && events.length > 0) freshFrom = Number(fresh[0].seq);
@@ -370,8 +369,7 @@
     renderEvents();
   });
 
-  // The SSE stream names each message by its event type, so the console listens to the known types
-  // and pulls the tapped entries (with seq and the duplicate flag) as soon as one arrives.
+  // Each SSE message wakes the poll, which pulls the tapped entries (with seq and the duplicate flag).
   const liveState = { sse: false, events: true };
   const setLive = (what, on) => {
     liveState[what] = on;
@@ -379,26 +377,14 @@
     el.className = 'live ' + (liveState.sse ? 'on' : liveState.events ? '' : 'off');
     el.textContent = liveState.sse ? 'live' : liveState.events ? 'polling' : 'disconnected';
   };
-  const listenedTypes = new Set();
   let stream = null;
-  const listen = (type) => {
-    if (!stream || listenedTypes.has(type)) return;
-    listenedTypes.add(type);
-    stream.addEventListener(type, () => pollEvents());
-  };
   const openStream = () => {
     if (typeof EventSource === 'undefined') return;
     stream = new EventSource('/sandbox/events/stream');
     stream.onopen = () => setLive('sse', true);
     stream.onerror = () => setLive('sse', false);
+    // Each message is one delivered envelope; the list itself comes from /sandbox/events (seq, duplicate flag).
     stream.onmessage = () => pollEvents();
-    // The registry's subjects are `<event_type>-value`; types seen later (test topics) are added as they come.
-    api('GET', '/schema-registry/subjects')
-      .then((subjects) => {
-        for (const subject of Array.isArray(subjects) ? subjects : [])
-          listen(str(subject).replace(/-value$/, ''));
-      })
-      .catch(() => undefined);
   };
 
   // ── bet ledger ────────────────────────────────────────────────────────────────────────────────
