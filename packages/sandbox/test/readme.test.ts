@@ -1,0 +1,118 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const DEFAULT_PORTS = [4010, 4020];
+
+const portFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+
+const free = (await Promise.all(DEFAULT_PORTS.map(portFree))).every(Boolean);
+if (!free && process.env.CI === 'true') {
+  throw new Error(
+    `ports ${DEFAULT_PORTS.join(' and ')} are taken: the README's curl lines need the sandbox's default ports`,
+  );
+}
+if (!free)
+  console.warn(
+    `skipping the README curl test: ports ${DEFAULT_PORTS.join('/')} are in use (a sandbox is running?)`,
+  );
+
+/** The first ```sh block after the "First calls" heading, one command per line. */
+async function readmeCurlLines(): Promise<string[]> {
+  const readme = await readFile(path.join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## First calls'));
+  const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+  return block.split('\n').filter((line) => line.trim() !== '' && !line.trim().startsWith('#'));
+}
+
+let dir: string;
+let child: ChildProcess;
+let output = '';
+beforeAll(async () => {
+  if (!free) return;
+  dir = await mkdtemp(path.join(os.tmpdir(), 'croupier-readme-'));
+  // The README's main command, as `pnpm croupier sandbox` runs it, on the default ports.
+  child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'packages/cli/src/bin.ts', 'sandbox', '--data-dir', dir],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const deadline = Date.now() + 90_000;
+  while (!output.includes('Ctrl-C stops it.')) {
+    if (child.exitCode !== null) throw new Error(`croupier sandbox exited ${child.exitCode}: ${output}`);
+    if (Date.now() > deadline) throw new Error(`croupier sandbox did not come up in 90 s: ${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}, 120_000);
+afterAll(async () => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(!free)('the README, verbatim', () => {
+  it('the main command prints both sandboxes, security off, and a first curl', () => {
+    expect(output).toContain('mock (Prism, stateless):     http://127.0.0.1:4010');
+    expect(output).toContain('sandbox (stateful wallet):   http://127.0.0.1:4020');
+    expect(output).toContain('security off');
+    expect(output).toMatch(/curl -s http:\/\/127\.0\.0\.1:4020\//);
+  });
+
+  it('every curl line of "First calls" works as written', async () => {
+    const lines = await readmeCurlLines();
+    expect(lines.length).toBeGreaterThanOrEqual(10);
+    // One bash session (SESSION carries over), with a marker and the exit status after each line.
+    const script = lines.map((line, i) => `${line}\nprintf '\\n<<<%d:%d>>>\\n' ${i} $?`).join('\n');
+    const file = path.join(dir, 'readme.sh');
+    await writeFile(file, script);
+    const { stdout } = await promisify(execFile)('bash', [file], { cwd: root, timeout: 60_000 });
+    const results = lines.map((line, i) => {
+      const marker = new RegExp(`<<<${i}:(\\d+)>>>`).exec(stdout);
+      const before = stdout.slice(0, marker?.index ?? 0);
+      const previous = i === 0 ? -1 : stdout.indexOf(`<<<${i - 1}:`);
+      const text = before.slice(previous === -1 ? 0 : before.indexOf('>>>', previous) + 3).trim();
+      return { line, status: Number(marker?.[1] ?? -1), text };
+    });
+    for (const r of results) expect(r.status, r.line).toBe(0);
+    const answer = (fragment: string) => results.find((r) => r.line.includes(fragment))?.text ?? '';
+    expect(answer('4010/health')).toContain('"status"');
+    expect(answer('4020/health')).toContain('"status":"ok"');
+    expect(answer('t-readme-1')).toContain('"cash":"100.00"');
+    expect(answer('/v1/bets/authorize')).toContain('"status":"authorized"');
+    expect(answer('/v1/bets/settle')).toContain('"status":"credited"');
+    expect(answer('/ledger')).toContain('"trace_id":"t-readme-3"');
+    expect(answer('"kind":"wallet_outage"')).toContain('"id":"f_');
+    expect(answer('t-readme-5')).toContain('"code":"PLATFORM_DEGRADED"');
+    expect(answer('-X DELETE')).toContain('"cleared":1');
+    expect(answer('requests?trace_id')).toContain('/v1/bets/authorize');
+    expect(answer('schema-registry')).toContain('bet.settled-value');
+    for (const r of results.filter((r) => r.text !== ''))
+      expect(() => JSON.parse(r.text), r.line).not.toThrow();
+  }, 90_000);
+
+  it('stops cleanly on SIGTERM', async () => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toContain('stopping the sandbox');
+  }, 30_000);
+});
