@@ -3,6 +3,7 @@ import { certifyLoad } from './certify-load.ts';
 import { codegen } from './codegen.ts';
 import { gate } from './gate.ts';
 import { outbox } from './outbox.ts';
+import { sandbox } from './sandbox.ts';
 import { sessionsMemory } from './sessions-memory.ts';
 import type { BenchSuite } from './types.ts';
 import { wallet } from './wallet.ts';
@@ -15,6 +16,6 @@ export const suites: BenchSuite[] = [
   wallet,
   outbox,
   sessionsMemory,
-  // sandbox: stateful sandbox vs the Prism mock (bench/suites/sandbox.ts) — being added separately.
+  sandbox,
   certifyLoad,
 ];
