@@ -1,16 +1,5 @@
-import {
-  allScenarios,
-  CATEGORIES,
-  Contract,
-  defaultRunFolder,
-  loadCredentials,
-  loadProfile,
-  REPORT_FORMATS,
-  type ReportFormat,
-  runCertification,
-  terminalProgress,
-  writeReports,
-} from '@croupier/certify';
+import type { ReportFormat } from '@croupier/certify';
+import { CATEGORIES } from '@croupier/certify/scenario';
 import type { Command } from 'commander';
 
 interface CertifyFlags {
@@ -114,6 +103,18 @@ A players profile (YAML):
 `,
     )
     .action(async (flags: CertifyFlags) => {
+      // Certify (undici, ajv, the contract) loads on use, so `croupier --help` starts fast.
+      const {
+        allScenarios,
+        Contract,
+        defaultRunFolder,
+        loadCredentials,
+        loadProfile,
+        REPORT_FORMATS,
+        runCertification,
+        terminalProgress,
+        writeReports,
+      } = await import('@croupier/certify');
       if (flags.list) {
         for (const s of allScenarios(Contract.load(flags.contract))) {
           process.stdout.write(`${s.id.padEnd(56)} ${s.category.padEnd(15)} ${s.title}\n`);

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { writeCertificateSet } from '@croupier/security';
 
 export function registerCerts(program: Command): void {
   program
@@ -27,7 +26,7 @@ Examples:
          --key certs/client.brand-7.EU.studio-x.key.pem https://localhost:8443/health`,
     )
     .action(
-      (options: {
+      async (options: {
         out: string;
         brand: string;
         region: string;
@@ -43,6 +42,7 @@ Examples:
           process.exitCode = 2;
           return;
         }
+        const { writeCertificateSet } = await import('@croupier/security');
         const set = writeCertificateSet({
           out: options.out,
           brand: options.brand,

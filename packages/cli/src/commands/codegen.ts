@@ -1,4 +1,3 @@
-import { describeDrift, runCodegen } from '@croupier/codegen';
 import type { Command } from 'commander';
 
 interface CodegenFlags {
@@ -48,6 +47,7 @@ For this repository's own contracts use \`pnpm codegen\` (and \`pnpm codegen --c
       const only = flags.only?.split(',').map((s) => s.trim()) as
         | Array<'client' | 'server' | 'events'>
         | undefined;
+      const { describeDrift, runCodegen } = await import('@croupier/codegen');
       const result = await runCodegen({
         openapi: flags.openapi,
         asyncapi: flags.asyncapi,

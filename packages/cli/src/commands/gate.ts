@@ -1,19 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import {
-  catalogue,
-  formatReport,
-  GateError,
-  type GateReport,
-  listDeprecations,
-  loadDocument,
-  materialiseFromGit,
-  type Part,
-  REPORT_FORMATS,
-  type ReportFormat,
-  runGate,
-} from '@croupier/gate';
+import type { GateReport, Part, ReportFormat } from '@croupier/gate';
+import { REPORT_FORMATS } from '@croupier/gate/report';
 import { type Command, Option } from 'commander';
 
 interface GateFlags {
@@ -83,6 +72,8 @@ Examples:
       process.exit(error.exitCode === 0 ? 0 : 2);
     })
     .action(async (files: string[], flags: GateFlags) => {
+      // The gate (Spectral, the walkers) loads on use, so `croupier --help` starts fast.
+      const { GateError } = await import('@croupier/gate');
       try {
         process.exitCode = await runCommand(files, flags);
       } catch (error) {
@@ -99,6 +90,8 @@ Examples:
 }
 
 async function runCommand(files: string[], flags: GateFlags): Promise<number> {
+  const { catalogue, formatReport, GateError, listDeprecations, loadDocument, materialiseFromGit, runGate } =
+    await import('@croupier/gate');
   if (flags.listChecks) {
     for (const c of [...catalogue.values()].sort(
       (a, b) => a.area.localeCompare(b.area) || a.id.localeCompare(b.id),

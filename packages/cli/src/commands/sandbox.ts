@@ -1,11 +1,5 @@
-import {
-  FAULT_DESCRIPTIONS,
-  FAULT_KINDS,
-  type RunningMock,
-  type RunningSandbox,
-  startMock,
-  startSandbox,
-} from '@croupier/sandbox';
+import type { RunningMock, RunningSandbox } from '@croupier/sandbox';
+import { FAULT_DESCRIPTIONS, FAULT_KINDS } from '@croupier/sandbox/fault-kinds';
 import { type Command, InvalidArgumentError } from 'commander';
 
 const DEFAULT_URL = 'http://127.0.0.1:4020';
@@ -83,6 +77,8 @@ Examples:
             ? await secureSandbox(flags.certsDir ?? '.croupier/sandbox/certs')
             : undefined;
         // Prism takes seconds to start; the wallet starts beside it rather than after it.
+        // Loaded on use, so `croupier --help` and the admin subcommands start fast.
+        const { startMock, startSandbox } = await import('@croupier/sandbox');
         const [mock, stateful] = await Promise.all([
           startMock({ port: Number(flags.mockPort), host: flags.host, dynamic: flags.dynamic ?? false }).then(
             (m) => {

@@ -1,4 +1,3 @@
-import { openWallet, serveWallet } from '@croupier/wallet';
 import type { Command } from 'commander';
 
 interface StoreOptions {
@@ -14,8 +13,9 @@ function storeOptions(command: Command): Command {
     .option('--file <path>', `SQLite file when no PostgreSQL URL is given (default ${DEFAULT_FILE})`);
 }
 
-const openStore = (options: StoreOptions) =>
-  openWallet({
+// The wallet (and its database drivers) loads on use, so `croupier --help` starts fast.
+const openStore = async (options: StoreOptions) =>
+  (await import('@croupier/wallet')).openWallet({
     url: options.databaseUrl ?? process.env.DATABASE_URL,
     file: options.file ?? DEFAULT_FILE,
   });
@@ -55,6 +55,7 @@ Examples:
     )
     .action(
       async (options: StoreOptions & { port: string; host: string; natsUrl?: string; seed?: boolean }) => {
+        const { serveWallet } = await import('@croupier/wallet');
         const serving = await serveWallet({
           port: Number(options.port),
           host: options.host,
