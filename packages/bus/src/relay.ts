@@ -1,3 +1,4 @@
+import { spanNames, traceContextFor, withSpan } from '@croupier/telemetry';
 import { type EventTransport, MSG_ID_HEADER } from './transport.ts';
 
 /** One outbox row as the relay needs it (the ledger's OutboxRow satisfies it). */
@@ -106,6 +107,28 @@ export class OutboxRelay {
     }
   }
 
+  /**
+   * One row: an `outbox.relay` span with a `bus.publish` span inside, both in the trace of the request
+   * that wrote the row (its `x-trace-id` and `traceparent` headers). Without an OpenTelemetry SDK these
+   * are no-ops.
+   */
+  private publishRow(row: RelayRow): Promise<unknown> {
+    const traceId = row.headers['x-trace-id'];
+    const publish = () =>
+      withSpan(
+        spanNames.busPublish,
+        { 'messaging.destination.name': row.subject, 'messaging.message.id': row.eventId },
+        () =>
+          this.transport.publish(row.subject, encoder.encode(row.payload), {
+            ...row.headers,
+            [MSG_ID_HEADER]: row.eventId,
+          }),
+      );
+    return withSpan(spanNames.outboxRelay, { 'croupier.outbox.seq': Number(row.seq) }, publish, {
+      ...(traceId ? { parent: traceContextFor(traceId, row.headers.traceparent) } : {}),
+    });
+  }
+
   private async publish(rows: readonly RelayRow[]): Promise<readonly bigint[]> {
     const partitions = new Map<string, RelayRow[]>();
     for (const row of rows) {
@@ -119,10 +142,7 @@ export class OutboxRelay {
       [...partitions.values()].map(async (list) => {
         for (const row of list) {
           try {
-            await this.transport.publish(row.subject, encoder.encode(row.payload), {
-              ...row.headers,
-              [MSG_ID_HEADER]: row.eventId,
-            });
+            await this.publishRow(row);
             published.push(row.seq);
           } catch (error) {
             // Later rows of this partition must wait for this one: stop the partition here.

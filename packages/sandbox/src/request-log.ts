@@ -79,6 +79,7 @@ export function isAdminPath(url: string): boolean {
     url.startsWith('/sandbox') ||
     url.startsWith('/console') ||
     url.startsWith('/schema-registry') ||
+    url.startsWith('/metrics') ||
     url === '/' ||
     url.startsWith('/favicon')
   );

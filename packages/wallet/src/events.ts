@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { currentTraceparent } from '@croupier/telemetry';
 import { type EventType, eventCatalogue, validateEvent } from '@croupier/events';
 import type { LedgerTx } from '@croupier/ledger';
 
@@ -64,6 +65,7 @@ export async function enqueueEvents(
   regionOf: (playerId: string) => string = () => origin.region,
 ): Promise<EventEnvelope[]> {
   const written: EventEnvelope[] = [];
+  const traceparent = currentTraceparent();
   for (const event of events) {
     const envelope: EventEnvelope = {
       event_type: event.type,
@@ -83,7 +85,13 @@ export async function enqueueEvents(
       subject: subjectOf(envelope),
       partition_key: `${envelope.tenant_id}.${envelope.player_id}`,
       payload: JSON.stringify(envelope),
-      headers: { 'Nats-Msg-Id': envelope.event_id, 'content-type': 'application/json' },
+      // The request's trace travels with the row, so the relay's spans join it (W3C traceparent).
+      headers: {
+        'Nats-Msg-Id': envelope.event_id,
+        'content-type': 'application/json',
+        'x-trace-id': origin.traceId,
+        ...(traceparent ? { traceparent } : {}),
+      },
     });
     written.push(envelope);
   }

@@ -1,3 +1,4 @@
+import { spanNames, withSpan } from '@croupier/telemetry';
 import type { LedgerTx } from '@croupier/ledger';
 import { canonicalJson, sha256 } from './canonical.ts';
 import type { RequestScope, WalletContext } from './context.ts';
@@ -45,54 +46,64 @@ export async function idempotent(
   if (!key) throw new Error(`${operation} needs an idempotency key (X-Idempotency-Key)`);
   const hash = sha256(canonicalJson(request));
   try {
-    return await ctx.ledger.transaction(async (tx) => {
-      const now = ctx.clock();
-      const claimed = await tx.exec(
-        `INSERT INTO wallet_idempotency (brand, provider, operation, idempotency_key, request_hash, status, response, created_at)
+    // The effect's transaction is a span of its own under the request's, so a trace shows where time went.
+    return await withSpan(
+      spanNames.dbTransaction,
+      {
+        'db.system': ctx.ledger.dialect === 'postgres' ? 'postgresql' : 'sqlite',
+        'croupier.operation': operation,
+      },
+      () =>
+        ctx.ledger.transaction(async (tx) => {
+          const now = ctx.clock();
+          const claimed = await tx.exec(
+            `INSERT INTO wallet_idempotency (brand, provider, operation, idempotency_key, request_hash, status, response, created_at)
          VALUES (?, ?, ?, ?, ?, 0, '', ?) ON CONFLICT (brand, provider, operation, idempotency_key) DO NOTHING`,
-        [scope.brand, scope.provider, operation, key, hash, now.toISOString()],
-      );
-      if (claimed === 0) {
-        const rows = await tx.query<{ request_hash: string; status: bigint; response: string }>(
-          `SELECT request_hash, status, response FROM wallet_idempotency
+            [scope.brand, scope.provider, operation, key, hash, now.toISOString()],
+          );
+          if (claimed === 0) {
+            const rows = await tx.query<{ request_hash: string; status: bigint; response: string }>(
+              `SELECT request_hash, status, response FROM wallet_idempotency
            WHERE brand = ? AND provider = ? AND operation = ? AND idempotency_key = ?`,
-          [scope.brand, scope.provider, operation, key],
-        );
-        const stored = rows[0];
-        if (stored && stored.request_hash !== hash) {
-          return {
-            status: 409,
-            body: errorBody(
-              'IDEMPOTENCY_MISMATCH',
-              `X-Idempotency-Key ${key} was already used for ${operation} with a different body; use a new key for a new request`,
-              scope.traceId,
-            ),
-          };
-        }
-        if (stored) return { status: Number(stored.status), body: JSON.parse(stored.response) as unknown };
-      }
-      let result: EffectResult;
-      try {
-        result = await tx.savepoint(() => effect(tx, now));
-      } catch (error) {
-        if (!isWalletError(error)) throw error;
-        if (!storedRefusal(error.status)) throw new Unstored(error);
-        result = {
-          status: error.status,
-          body: errorBody(error.code, error.message, scope.traceId, error.details),
-          events: error.events,
-        };
-      }
-      await emit(tx, originOf(scope), now, result.events ?? [], result.region);
-      const response = JSON.stringify(result.body);
-      await tx.exec(
-        `UPDATE wallet_idempotency SET status = ?, response = ?
+              [scope.brand, scope.provider, operation, key],
+            );
+            const stored = rows[0];
+            if (stored && stored.request_hash !== hash) {
+              return {
+                status: 409,
+                body: errorBody(
+                  'IDEMPOTENCY_MISMATCH',
+                  `X-Idempotency-Key ${key} was already used for ${operation} with a different body; use a new key for a new request`,
+                  scope.traceId,
+                ),
+              };
+            }
+            if (stored)
+              return { status: Number(stored.status), body: JSON.parse(stored.response) as unknown };
+          }
+          let result: EffectResult;
+          try {
+            result = await tx.savepoint(() => effect(tx, now));
+          } catch (error) {
+            if (!isWalletError(error)) throw error;
+            if (!storedRefusal(error.status)) throw new Unstored(error);
+            result = {
+              status: error.status,
+              body: errorBody(error.code, error.message, scope.traceId, error.details),
+              events: error.events,
+            };
+          }
+          await emit(tx, originOf(scope), now, result.events ?? [], result.region);
+          const response = JSON.stringify(result.body);
+          await tx.exec(
+            `UPDATE wallet_idempotency SET status = ?, response = ?
          WHERE brand = ? AND provider = ? AND operation = ? AND idempotency_key = ?`,
-        [result.status, response, scope.brand, scope.provider, operation, key],
-      );
-      // Answer what a replay will answer: the stored bytes, parsed.
-      return { status: result.status, body: JSON.parse(response) as unknown };
-    });
+            [result.status, response, scope.brand, scope.provider, operation, key],
+          );
+          // Answer what a replay will answer: the stored bytes, parsed.
+          return { status: result.status, body: JSON.parse(response) as unknown };
+        }),
+    );
   } catch (error) {
     if (error instanceof Unstored) {
       return {

@@ -1,4 +1,11 @@
-import { contractPlugin, type HandlerContext, type Handlers } from '@croupier/server';
+import { contractPlugin, type HandlerContext, type Handlers, operations } from '@croupier/server';
+import {
+  createMetrics,
+  type Metrics,
+  metricsPlugin,
+  operationIdFromTable,
+  tracingPlugin,
+} from '@croupier/telemetry';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { RequestScope } from './context.ts';
 import type { WireResponse } from './idempotency.ts';
@@ -17,6 +24,11 @@ export interface WalletServerOptions {
   validateResponses?: boolean;
   /** Largest accepted body in bytes (default 64 KiB); larger answers 413 PAYLOAD_TOO_LARGE. */
   bodyLimit?: number;
+  /**
+   * Prometheus metrics served at `/metrics` (latency per operation, errors by code, duplicates);
+   * default a registry of this server's own. `false` serves none.
+   */
+  metrics?: Metrics | false;
   /** TLS for the listener (mTLS when `requestCert` is set); absent: plain HTTP. */
   https?: import('node:https').ServerOptions;
 }
@@ -72,6 +84,12 @@ export async function createWalletServer(options: WalletServerOptions): Promise<
     // The HTTPS instance type differs only in its raw server; the routes and hooks are the same.
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
+  // Spans and metrics name the contract operation, never the raw URL (ids would explode cardinality).
+  const operationIdOf = operationIdFromTable(operations);
+  await app.register(tracingPlugin, { operationIdOf });
+  if (options.metrics !== false) {
+    await app.register(metricsPlugin, { metrics: options.metrics ?? createMetrics(), operationIdOf });
+  }
   if (options.security) await options.security(app);
   await app.register(contractPlugin, {
     handlers: walletHandlers(options.wallet),
