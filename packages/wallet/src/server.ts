@@ -1,6 +1,9 @@
 import { contractPlugin, type HandlerContext, type Handlers, operations } from '@croupier/server';
 import {
   createMetrics,
+  DeprecationRegistry,
+  deprecationPlugin,
+  deprecationsFromTable,
   type Metrics,
   metricsPlugin,
   operationIdFromTable,
@@ -87,9 +90,14 @@ export async function createWalletServer(options: WalletServerOptions): Promise<
   // Spans and metrics name the contract operation, never the raw URL (ids would explode cardinality).
   const operationIdOf = operationIdFromTable(operations);
   await app.register(tracingPlugin, { operationIdOf });
-  if (options.metrics !== false) {
-    await app.register(metricsPlugin, { metrics: options.metrics ?? createMetrics(), operationIdOf });
-  }
+  const metrics = options.metrics === false ? undefined : (options.metrics ?? createMetrics());
+  if (metrics) await app.register(metricsPlugin, { metrics, operationIdOf });
+  // Deprecated operations answer with Deprecation/Sunset headers, and each call is counted per provider
+  // (croupier_deprecated_calls_total on /metrics), so owners know who still calls them before the sunset.
+  await app.register(deprecationPlugin, {
+    deprecations: new DeprecationRegistry(deprecationsFromTable(operations), metrics ? { metrics } : {}),
+    operationIdOf,
+  });
   if (options.security) await options.security(app);
   await app.register(contractPlugin, {
     handlers: walletHandlers(options.wallet),
