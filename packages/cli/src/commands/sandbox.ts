@@ -318,7 +318,7 @@ function banner(mock: RunningMock, stateful?: RunningSandbox, security?: string)
       `  schema registry:             ${stateful.url}/schema-registry/subjects`,
       '  test players (brand-7):      p_demo_1 (EUR), p_demo_2 (USD), p_blocked_rg, p_low_balance, p_bonus, p_kyc_pending, p_rg_loss, p_rg_time',
     );
-    if (security) lines.push('', security);
+    if (security) lines.push('', security.replace('https://127.0.0.1:<port>', stateful.url));
   }
   lines.push('', 'Try:', `  curl -s ${mock.url}/health`);
   if (stateful && !security) {
