@@ -7,6 +7,7 @@ import { startMock } from '../../packages/sandbox/src/index.ts';
 import { ratio, startServerProcess } from '../load.ts';
 import { progress, round } from '../shared.ts';
 import type { BenchRow, BenchSuite } from './types.ts';
+import { openSessions } from './wallet.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CONNECTIONS = 20;
@@ -19,32 +20,6 @@ interface Figures {
   p50: number;
   p99: number;
   failed: number;
-}
-
-async function openSessions(baseUrl: string, tag: string): Promise<string[]> {
-  const sessions: string[] = [];
-  for (let i = 0; i < CONNECTIONS; i++) {
-    const response = await fetch(new URL('/v1/sessions', baseUrl), {
-      method: 'POST',
-      headers: {
-        ...scope,
-        'content-type': 'application/json',
-        'x-idempotency-key': `k_${tag}_${i}`,
-        'x-trace-id': `t_${tag}_${i}`,
-      },
-      body: JSON.stringify({
-        player_id: `p_bench_${i}`,
-        game_id: 'studio:slot_forge_02',
-        currency: 'EUR',
-        locale: 'de-DE',
-      }),
-    });
-    const body = (await response.json()) as { session_id?: string };
-    if (!body.session_id)
-      throw new Error(`createSession answered ${response.status} ${JSON.stringify(body)}`);
-    sessions.push(body.session_id);
-  }
-  return sessions;
 }
 
 /** Closed model: CONNECTIONS workers authorizing unique bets (stake 0.01) back to back. */
@@ -112,7 +87,7 @@ export const sandbox: BenchSuite = {
       try {
         const url = `http://127.0.0.1:${server.port}`;
         const tag = `sb_${Date.now().toString(36)}`;
-        const sessions = await openSessions(url, tag);
+        const sessions = await openSessions(url, tag, CONNECTIONS);
         progress(`stateful sandbox on ${url}: ${WARMUP_S} s warm-up + ${DURATION_S} s of authorizes`);
         await authorizes(url, `${tag}w`, sessions, WARMUP_S);
         ours = await authorizes(url, tag, sessions, DURATION_S);

@@ -27,10 +27,10 @@ interface PairFigures {
   failed: number;
 }
 
-/** One session per bench player, created before the clock starts. */
-async function openSessions(baseUrl: string, tag: string): Promise<string[]> {
+/** One session per bench player (`p_bench_0…`), created before the clock starts. */
+export async function openSessions(baseUrl: string, tag: string, count = CONNECTIONS): Promise<string[]> {
   const sessions: string[] = [];
-  for (let i = 0; i < CONNECTIONS; i++) {
+  for (let i = 0; i < count; i++) {
     const response = await fetch(new URL('/v1/sessions', baseUrl), {
       method: 'POST',
       headers: {
