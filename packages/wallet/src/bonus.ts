@@ -126,8 +126,8 @@ export async function recordWagering(
   const bonus = rows[0];
   if (!bonus) return [];
   const gameType = (bet.game_type ?? config.defaultGameType) as GameType;
-  const percent = config.wageringContribution[gameType] ?? 0;
-  const contributed = (bet.amount * BigInt(Math.round(percent * 100))) / 10_000n;
+  const contributionBps = config.wageringContributionBps[gameType] ?? 0;
+  const contributed = (bet.amount * BigInt(contributionBps)) / 10_000n;
   const wagered = bonus.wagered + contributed;
   const completed = wagered >= bonus.wagering_required;
   const { brand, player_id: playerId, currency } = bonus;
@@ -148,7 +148,7 @@ export async function recordWagering(
         contributed: toWireMoney(contributed, currency),
         wagered: toWireMoney(wagered, currency),
         required: toWireMoney(bonus.wagering_required, currency),
-        contribution_percent: Math.round(percent),
+        contribution_percent: Math.round(contributionBps / 100),
         completed,
       },
     },

@@ -20,7 +20,8 @@ export interface WalletConfig {
 }
 
 export type ResolvedConfig = Required<Omit<WalletConfig, 'wageringContribution' | 'version'>> & {
-  wageringContribution: Record<GameType, number>;
+  /** The wagering shares as whole basis points, parsed once, so stakes are multiplied by integers only. */
+  wageringContributionBps: Record<GameType, number>;
   version: string | undefined;
 };
 
@@ -37,10 +38,29 @@ export function resolveConfig(config: WalletConfig = {}): ResolvedConfig {
     sessionTtlSeconds: config.sessionTtlSeconds ?? 3600,
     idempotencyRetentionSeconds: config.idempotencyRetentionSeconds ?? 7 * 24 * 3600,
     realityCheckMinutes: config.realityCheckMinutes ?? 60,
-    wageringContribution: { ...DEFAULT_WAGERING_CONTRIBUTION, ...config.wageringContribution },
+    wageringContributionBps: Object.fromEntries(
+      Object.entries({ ...DEFAULT_WAGERING_CONTRIBUTION, ...config.wageringContribution }).map(
+        ([game, percent]) => [game, percentToBasisPoints(String(percent))],
+      ),
+    ) as Record<GameType, number>,
     defaultGameType: config.defaultGameType ?? 'slots',
     defaultWageringMultiplier: config.defaultWageringMultiplier ?? 30,
     bonusTtlSeconds: config.bonusTtlSeconds ?? 30 * 24 * 3600,
     version: config.version,
   };
+}
+
+/**
+ * "1.5" → 150 basis points, read as a decimal string (never float arithmetic); at most two decimals,
+ * at most 100 %. The jackpot share and the wagering contributions both go through here.
+ */
+export function percentToBasisPoints(percent: string): number {
+  const match = /^(\d{1,3})(?:\.(\d{1,2}))?$/.exec(percent);
+  const basisPoints = match ? Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0')) : Number.NaN;
+  if (!(basisPoints >= 0 && basisPoints <= 10_000)) {
+    throw new Error(
+      `INVALID_PERCENT: "${percent}" is not a percent between 0 and 100 with at most two decimals`,
+    );
+  }
+  return basisPoints;
 }

@@ -14,7 +14,7 @@ import {
   settleBet,
 } from './bets.ts';
 import { activeBonus, type BonusRow, expireBonus, type IssueBonusInput, newBonusId } from './bonus.ts';
-import { resolveConfig, type WalletConfig } from './config.ts';
+import { percentToBasisPoints, resolveConfig, type WalletConfig } from './config.ts';
 import {
   bonusAccount,
   cashAccount,
@@ -79,18 +79,6 @@ export interface BetLedgerEntry {
 }
 
 const ADMIN_TRACE = 'admin';
-
-/** "1.5" → 150 basis points; at most two decimals, at most 100 %. */
-function percentToBasisPoints(percent: string): number {
-  const match = /^(\d{1,3})(?:\.(\d{1,2}))?$/.exec(percent);
-  const basisPoints = match ? Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0')) : Number.NaN;
-  if (!(basisPoints >= 0 && basisPoints <= 10_000)) {
-    throw new Error(
-      `INVALID_PERCENT: "${percent}" is not a percent between 0 and 100 with at most two decimals`,
-    );
-  }
-  return basisPoints;
-}
 
 function contractVersion(): string | undefined {
   try {
