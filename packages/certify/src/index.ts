@@ -26,7 +26,14 @@ export { renderJunit } from './reports/junit.ts';
 export { renderMarkdown } from './reports/markdown.ts';
 export type { SecuritySummary } from './reports/security-summary.ts';
 export { defaultRunFolder, REPORT_FORMATS, type ReportFormat, writeReports } from './reports/write.ts';
-export { type CertifyOptions, type RunResult, runCertification, selectScenarios } from './runner.ts';
+export {
+  BEHAVIOUR_RUN,
+  type CertifyOptions,
+  type RunResult,
+  runCertification,
+  selectScenarios,
+  verdictLines,
+} from './runner.ts';
 export {
   CATEGORIES,
   type Category,

@@ -81,6 +81,22 @@ export function selectScenarios(scenarios: Scenario[], only: string[] = []): Sce
   );
 }
 
+/**
+ * Options for a run that judges behaviour only (CI, tests of an implementation): short load phases and
+ * latency and lag budgets no loaded CI machine can miss. Speed is measured by `pnpm bench`, not here.
+ */
+export const BEHAVIOUR_RUN = {
+  loadDurationS: 0.5,
+  loadRate: 40,
+  sloP95Ms: 5_000,
+  eventLagBudgetMs: 10_000,
+} as const satisfies Partial<CertifyOptions>;
+
+/** `id: reason` of every scenario with this verdict, for a report line or an assertion. */
+export function verdictLines(run: RunResult, verdict: ScenarioResult['verdict']): string[] {
+  return run.results.filter((r) => r.verdict === verdict).map((r) => `${r.id}: ${r.reason}`);
+}
+
 /** Runs the certification protocol against one target and returns every verdict with its evidence. */
 export async function runCertification(options: CertifyOptions): Promise<RunResult> {
   if (!options.tls) return certify(options);

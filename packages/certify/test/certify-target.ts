@@ -1,4 +1,10 @@
-import { DEFAULT_PROFILE, type Profile, type RunResult, runCertification } from '../src/index.ts';
+import {
+  BEHAVIOUR_RUN,
+  DEFAULT_PROFILE,
+  type Profile,
+  type RunResult,
+  runCertification,
+} from '../src/index.ts';
 import { FAKE_WALLET_PROFILE, FakeWallet, type WalletVariant } from './fixtures/fake-wallet.ts';
 
 export const FAKE_PROFILE: Profile = {
@@ -15,10 +21,8 @@ export async function certifyFake(variant: WalletVariant, only: string[] = []): 
       target,
       profile: FAKE_PROFILE,
       only,
-      loadDurationS: 0.5,
-      loadRate: 40,
-      // Behaviour, not speed: generous budgets keep a loaded CI box from failing a correct wallet.
-      sloP95Ms: 5_000,
+      ...BEHAVIOUR_RUN,
+      // The fake delivers its events at once: a tighter lag budget than a real wallet needs.
       eventLagBudgetMs: 5_000,
     });
   } finally {

@@ -1,7 +1,7 @@
 import { connect } from 'nats';
 import { describe, expect, it } from 'vitest';
 import { serveWallet } from '@croupier/wallet';
-import { DEFAULT_PROFILE, runCertification } from '../src/index.ts';
+import { BEHAVIOUR_RUN, DEFAULT_PROFILE, runCertification, verdictLines } from '../src/index.ts';
 
 async function natsUrl(): Promise<string | undefined> {
   try {
@@ -30,14 +30,9 @@ describe('certify against the reference wallet (SQLite in memory, sandbox seed)'
         target: serving.url,
         profile: DEFAULT_PROFILE,
         natsUrl: nats,
-        loadDurationS: 0.5,
-        loadRate: 40,
-        // This test judges behaviour; latency belongs to `pnpm bench`, and a loaded CI box must not flip it.
-        sloP95Ms: 5_000,
-        eventLagBudgetMs: 10_000,
+        ...BEHAVIOUR_RUN,
       });
-      const failed = run.results.filter((r) => r.verdict === 'fail').map((r) => `${r.id}: ${r.reason}`);
-      expect(failed).toEqual([]);
+      expect(verdictLines(run, 'fail')).toEqual([]);
       expect(run.counts.pass).toBeGreaterThan(100);
       if (nats) expect(run.byCategory.events?.pass).toBeGreaterThan(5);
       else console.warn('NATS absent: the events scenarios were skipped');

@@ -1,4 +1,4 @@
-import { DEFAULT_PROFILE, runCertification } from '@croupier/certify';
+import { BEHAVIOUR_RUN, DEFAULT_PROFILE, runCertification, verdictLines } from '@croupier/certify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxUnderTest } from './harness.ts';
 
@@ -15,17 +15,12 @@ describe('croupier certify against the stateful sandbox (its fault buttons drive
     const run = await runCertification({
       target: sut.url,
       profile: DEFAULT_PROFILE,
-      loadDurationS: 0.5,
-      loadRate: 40,
-      // Behaviour, not speed: latency is measured by `pnpm bench`.
-      sloP95Ms: 5_000,
-      eventLagBudgetMs: 10_000,
+      ...BEHAVIOUR_RUN,
     });
-    const failed = run.results.filter((r) => r.verdict === 'fail').map((r) => `${r.id}: ${r.reason}`);
-    expect(failed).toEqual([]);
+    expect(verdictLines(run, 'fail')).toEqual([]);
     expect(run.byCategory.chaos?.pass).toBeGreaterThanOrEqual(4);
     expect(run.byCategory.events?.pass).toBeGreaterThan(5);
-    const skipped = run.results.filter((r) => r.verdict === 'skip').map((r) => `${r.id}: ${r.reason}`);
+    const skipped = verdictLines(run, 'skip');
     console.log(
       `certify vs sandbox: ${run.counts.pass} passed, ${skipped.length} skipped\n  ${skipped.join('\n  ')}`,
     );

@@ -39,24 +39,14 @@ describe('test players', () => {
   });
 
   it('behave as advertised: self-excluded, low balance, KYC pending', async () => {
-    const rg = await sut.call('POST', '/v1/sessions', {
-      player_id: 'p_blocked_rg',
-      game_id: 'studio:slot_forge_02',
-      currency: 'EUR',
-      locale: 'de-DE',
-    });
+    const rg = await sut.createSession('p_blocked_rg', 'EUR');
     expect(rg.status).toBe(403);
     expect(rg.body.code).toBe('RG_BLOCKED');
     const low = await sut.openSession('p_low_balance');
     const poor = await sut.authorize(low, bet(), '2.00');
     expect(poor.status).toBe(402);
     expect(poor.body.code).toBe('INSUFFICIENT_FUNDS');
-    const kyc = await sut.call('POST', '/v1/sessions', {
-      player_id: 'p_kyc_pending',
-      game_id: 'studio:slot_forge_02',
-      currency: 'EUR',
-      locale: 'de-DE',
-    });
+    const kyc = await sut.createSession('p_kyc_pending', 'EUR');
     expect(kyc.body.code).toBe('KYC_PENDING');
   });
 
@@ -75,12 +65,7 @@ describe('test players', () => {
 describe('emulators', () => {
   it('KYC: allow, deny and pending per player', async () => {
     expect((await sut.call('PUT', '/sandbox/players/p_demo_2/kyc', { status: 'denied' })).status).toBe(200);
-    const denied = await sut.call('POST', '/v1/sessions', {
-      player_id: 'p_demo_2',
-      game_id: 'studio:slot_forge_02',
-      currency: 'USD',
-      locale: 'en-US',
-    });
+    const denied = await sut.createSession('p_demo_2', 'USD');
     expect(denied.body.code).toBe('KYC_DENIED');
     await sut.call('PUT', '/sandbox/players/p_demo_2/kyc', { status: 'verified' });
     await expect(sut.openSession('p_demo_2', 'USD')).resolves.toMatch(/^s_/);

@@ -78,12 +78,7 @@ describe('fault buttons: each one changes a real request or event, and switches 
     const b = bet();
     expect((await sut.authorize(session, b)).status).toBe(200);
     const id = await sut.fault({ kind: 'no_new_sessions' });
-    const refused = await sut.call('POST', '/v1/sessions', {
-      player_id: 'p_demo_1',
-      game_id: 'studio:slot_forge_02',
-      currency: 'EUR',
-      locale: 'de-DE',
-    });
+    const refused = await sut.createSession('p_demo_1', 'EUR');
     expect(refused.status).toBe(503);
     expect(refused.body.code).toBe('NEW_SESSIONS_STOPPED');
     expect((await sut.settle(b, '0.50')).status).toBe(200);

@@ -59,13 +59,18 @@ export class SandboxUnderTest {
     };
   }
 
-  async openSession(playerId = 'p_demo_1', currency = 'EUR'): Promise<string> {
-    const answer = await this.call('POST', '/v1/sessions', {
+  /** POST /v1/sessions as the brief's example, whatever the answer. */
+  createSession(playerId = 'p_demo_1', currency = 'EUR'): Promise<Answer> {
+    return this.call('POST', '/v1/sessions', {
       player_id: playerId,
       game_id: 'studio:slot_forge_02',
       currency,
       locale: 'de-DE',
     });
+  }
+
+  async openSession(playerId = 'p_demo_1', currency = 'EUR'): Promise<string> {
+    const answer = await this.createSession(playerId, currency);
     if (answer.status !== 201) throw new Error(`session: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body.session_id as string;
   }

@@ -1,7 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_PROFILE, loadCredentials, runCertification } from '@croupier/certify';
+import {
+  BEHAVIOUR_RUN,
+  DEFAULT_PROFILE,
+  loadCredentials,
+  runCertification,
+  verdictLines,
+} from '@croupier/certify';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSandbox, startSandbox } from '../src/index.ts';
@@ -57,15 +63,11 @@ describe('croupier sandbox --secure', () => {
       signer: credentials.signer,
       ...(credentials.tls ? { tls: credentials.tls } : {}),
       securityExpected: true,
-      loadDurationS: 0.5,
-      loadRate: 40,
-      sloP95Ms: 5_000,
-      eventLagBudgetMs: 10_000,
+      ...BEHAVIOUR_RUN,
     });
-    const failed = run.results.filter((r) => r.verdict === 'fail').map((r) => `${r.id}: ${r.reason}`);
-    expect(failed).toEqual([]);
+    expect(verdictLines(run, 'fail')).toEqual([]);
     expect(run.byCategory.signatures?.pass).toBeGreaterThanOrEqual(7);
-    const skipped = run.results.filter((r) => r.verdict === 'skip').map((r) => `${r.id}: ${r.reason}`);
+    const skipped = verdictLines(run, 'skip');
     console.log(
       `certify vs secure sandbox: ${run.counts.pass} passed, ${skipped.length} skipped\n  ${skipped.join('\n  ')}`,
     );
