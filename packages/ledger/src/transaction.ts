@@ -128,16 +128,18 @@ export class LedgerTx {
        WHERE a.owner = ? AND a.kind = ? AND a.currency = ?`,
       params,
     );
-    return rows[0]?.balance ?? 0n;
+    return BigInt(rows[0]?.balance ?? 0n);
   }
 
   /** Every account of one owner (e.g. a player's cash, bonus and held in each currency). */
   async balances(owner: string): Promise<AccountBalance[]> {
-    return this.session.query<AccountBalance>(
+    const rows = await this.session.query<AccountBalance>(
       `SELECT a.owner, a.kind, a.currency, ${this.balanceExpression()} AS balance FROM ledger_accounts a
        LEFT JOIN ledger_balances b ON b.account_id = a.id WHERE a.owner = ? ORDER BY a.currency, a.kind`,
       [owner],
     );
+    // A house account's sum past 64 bits arrives as a decimal string from SQLite; see exactSum.
+    return rows.map((r) => ({ ...r, balance: BigInt(r.balance) }));
   }
 
   /** Maintained balance where there is one; otherwise (house accounts) the sum of the entries. */
