@@ -88,6 +88,7 @@ export class LedgerTx {
   async savepoint<T>(work: () => Promise<T>): Promise<T> {
     this.savepoints += 1;
     const name = `ledger_sp_${this.savepoints}`;
+    const accountsBefore = new Set(this.createdAccounts.keys());
     await this.session.exec(`SAVEPOINT ${name}`);
     try {
       const result = await work();
@@ -96,6 +97,11 @@ export class LedgerTx {
     } catch (error) {
       await this.session.exec(`ROLLBACK TO SAVEPOINT ${name}`);
       await this.session.exec(`RELEASE SAVEPOINT ${name}`);
+      // Accounts opened inside the savepoint are gone with it: they must not reach the ledger's
+      // cache at commit, or the next transfer names an account id that does not exist (a 500).
+      for (const label of [...this.createdAccounts.keys()]) {
+        if (!accountsBefore.has(label)) this.createdAccounts.delete(label);
+      }
       throw translateDbError(error);
     }
   }
