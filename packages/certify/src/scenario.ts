@@ -61,8 +61,19 @@ export interface RunLedger {
   moneyOperations: MoneyOperation[];
   loadSummaries: LoadSummary[];
   securityDetected?: boolean;
+  /**
+   * Clock skews certify injected through the fault API, and when: events of operations made meanwhile
+   * may be shifted by the skew, and are judged against it instead of blamed for it.
+   */
+  injectedSkews: InjectedSkew[];
   /** 5xx answers seen outside chaos and load: a contract-conformant target never answers them. */
   serverErrors: Array<{ scenarioId: string; method: string; path: string; status: number; traceId?: string }>;
+}
+
+export interface InjectedSkew {
+  skewMs: number;
+  fromMs: number;
+  toMs: number;
 }
 
 export interface MoneyOperation {
@@ -75,6 +86,8 @@ export interface MoneyOperation {
   /** Every trace id sent with this key: concurrent copies race, and any one of them may be the one that ran. */
   traceIds: string[];
   at: number;
+  /** When each successful request with this key was in flight: its events occurred inside one of them. */
+  windows: Array<{ fromMs: number; toMs: number }>;
   /** Event types this operation must have emitted. */
   expectedEvents: string[];
 }
@@ -101,6 +114,8 @@ export interface ScenarioRunOptions {
   loadRate?: number;
   loadDurationS?: number;
   eventLagBudgetMs: number;
+  /** How far an event's occurred_at may lie outside its request, either way, before the clocks disagree. */
+  clockSkewToleranceMs: number;
   securityExpected: boolean;
   /** Client certificate and CA for an mTLS target (the load generator opens its own connections). */
   tls?: TlsMaterial;

@@ -41,7 +41,6 @@ export const concurrencyScenarios: Scenario[] = [
       );
       const ok = answers.filter((a) => a.status === 200);
       check(ok.length >= 1, 'no copy succeeded');
-      check(new Set(ok.map((a) => a.text)).size === 1, 'successful copies answered differently');
       check(
         answers.every((a) => a.status === 200 || a.status === 409),
         `statuses ${answers.map((a) => a.status)}`,

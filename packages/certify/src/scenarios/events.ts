@@ -85,6 +85,55 @@ function emittedScenario(operation: MoneyOperation['operation'], events: string)
 
 let schemas: EventSchemas | undefined;
 
+/** Where an event's occurred_at lies relative to the requests that caused it, once any injected skew is taken off. */
+interface Timing {
+  received: ReceivedEvent;
+  occurredMs: number;
+  /** The clock skew certify injected that explains this event best (0 when none did). */
+  shiftMs: number;
+  /** How far occurred_at (shift taken off) lies outside every request window: > 0 after it, < 0 before it. */
+  outsideMs: number;
+}
+
+/**
+ * An event occurred while the request that caused it was in flight: the platform commits, then answers.
+ * Judging occurred_at against that window measures the platform's clock against certify's in both
+ * directions, which receipt lag alone cannot (a clock running an hour ahead looks like zero lag).
+ */
+function eventTimings(ctx: ScenarioContext, events: ReceivedEvent[]): Timing[] {
+  const windowsByKey = new Map<string, MoneyOperation['windows']>();
+  for (const op of ctx.ledger.moneyOperations)
+    windowsByKey.set(op.idempotencyKey, [...(windowsByKey.get(op.idempotencyKey) ?? []), ...op.windows]);
+  const timings: Timing[] = [];
+  for (const received of events) {
+    const occurredMs = Date.parse(received.event?.occurred_at);
+    const windows = windowsByKey.get(received.event?.idempotency_key) ?? [];
+    if (!Number.isFinite(occurredMs) || windows.length === 0) continue;
+    const shifts = [
+      0,
+      ...ctx.ledger.injectedSkews
+        .filter((skew) => windows.some((w) => w.toMs >= skew.fromMs && w.fromMs <= skew.toMs))
+        .map((skew) => skew.skewMs),
+    ];
+    let best: Timing | undefined;
+    for (const shiftMs of shifts) {
+      const at = occurredMs - shiftMs;
+      const outsideMs = windows
+        .map((w) => (at < w.fromMs ? at - w.fromMs : at > w.toMs ? at - w.toMs : 0))
+        .reduce((a, b) => (Math.abs(b) < Math.abs(a) ? b : a));
+      if (!best || Math.abs(outsideMs) < Math.abs(best.outsideMs))
+        best = { received, occurredMs, shiftMs, outsideMs };
+    }
+    if (best) timings.push(best);
+  }
+  return timings;
+}
+
+function describeSkew(t: Timing): string {
+  const direction = t.outsideMs > 0 ? 'after' : 'before';
+  return `${t.received.event.event_type} ${t.received.event.event_id}: occurred_at ${t.received.event.occurred_at} is ${Math.abs(t.outsideMs)} ms ${direction} its request`;
+}
+
 export const eventScenarios: Scenario[] = [
   {
     id: 'events.source-connected',
@@ -207,17 +256,29 @@ export const eventScenarios: Scenario[] = [
   {
     id: 'events.lag-budget',
     category: 'events',
-    title: 'Event lag within budget',
-    description: 'Lag from occurred_at to receipt by certify, over every event of the run.',
-    expected: 'p95 lag within the budget (--event-lag-ms, default 5000 ms).',
+    title: 'Event lag within budget, never negative',
+    description:
+      'Lag from occurred_at to receipt by certify, over every event of the run (a skew certify injected taken off).',
+    expected:
+      'p95 lag within the budget (--event-lag-ms, default 5000 ms); no event received before it occurred by more than the clock-skew tolerance (default 5000 ms).',
     phase: EVENTS_PHASE,
     async run(ctx) {
       const { unique } = runEvents(ctx);
       if (unique.length === 0) skip('no events of this run');
+      const shifts = new Map(eventTimings(ctx, unique).map((t) => [t.received, t.shiftMs]));
       const lags = unique
-        .map((r) => r.receivedAtMs - Date.parse(r.event.occurred_at))
-        .filter((n) => Number.isFinite(n));
-      const stats = latencyStats(lags.map((n) => Math.max(0, n)));
+        .map((r) => ({ r, lag: r.receivedAtMs - (Date.parse(r.event.occurred_at) - (shifts.get(r) ?? 0)) }))
+        .filter(({ lag }) => Number.isFinite(lag));
+      const tolerance = ctx.options.clockSkewToleranceMs;
+      const future = lags.filter(({ lag }) => lag < -tolerance);
+      if (future.length > 0)
+        fail(
+          `${future.length} events received before they occurred (lag below -${tolerance} ms): ${future
+            .slice(0, 5)
+            .map(({ r, lag }) => `${r.event.event_type} ${r.event.event_id} lag ${lag} ms`)
+            .join('; ')}`,
+        );
+      const stats = latencyStats(lags.map(({ lag }) => Math.max(0, lag)));
       ctx.note(
         `lag p50 ${stats.p50.toFixed(0)} ms, p95 ${stats.p95.toFixed(0)} ms, max ${stats.max.toFixed(0)} ms over ${stats.count} events`,
       );
@@ -225,6 +286,32 @@ export const eventScenarios: Scenario[] = [
         stats.p95 <= ctx.options.eventLagBudgetMs,
         `lag p95 ${stats.p95.toFixed(0)} ms over the ${ctx.options.eventLagBudgetMs} ms budget`,
       );
+    },
+  },
+  {
+    id: 'events.clock-skew',
+    category: 'events',
+    title: "Event clocks agree with certify's",
+    description:
+      "Each event's occurred_at against the time its request was in flight (the platform commits before it answers); a skew certify injected is taken off.",
+    expected:
+      'every occurred_at inside its request, give or take the clock-skew tolerance (default 5000 ms either way); the events outside it are named.',
+    phase: EVENTS_PHASE,
+    async run(ctx) {
+      const { unique } = runEvents(ctx);
+      const timings = eventTimings(ctx, unique);
+      if (timings.length === 0) skip('no events of this run matched to a request');
+      const tolerance = ctx.options.clockSkewToleranceMs;
+      const skewed = timings.filter((t) => Math.abs(t.outsideMs) > tolerance);
+      if (skewed.length > 0)
+        fail(
+          `${skewed.length} of ${timings.length} events beyond the ${tolerance} ms clock-skew tolerance: ${skewed
+            .slice(0, 5)
+            .map(describeSkew)
+            .join('; ')}`,
+        );
+      const worst = timings.reduce((a, b) => (Math.abs(b.outsideMs) > Math.abs(a.outsideMs) ? b : a));
+      ctx.note(`${timings.length} events within ±${tolerance} ms; worst ${worst.outsideMs} ms`);
     },
   },
 ];
