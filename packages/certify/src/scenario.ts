@@ -53,6 +53,8 @@ export interface RequestSigner {
     request: { method: string; path: string; body: string; headers: Record<string, string> },
     options?: { timestamp?: number },
   ): Record<string, string> | Promise<Record<string, string>>;
+  /** The same credentials asking for fewer scopes (scope-enforcement checks); absent when it cannot. */
+  withScopes?(scopes: string[]): RequestSigner;
 }
 
 /** Facts a run shares between scenarios: what the events phase and the reconciliation check. */
@@ -134,6 +136,11 @@ export interface Scenario {
   title: string;
   description: string;
   expected: string;
+  /**
+   * Error codes of the contract's catalogue and rule ids (coverage.ts RULES) this scenario exercises:
+   * the README's coverage table and `croupier certify --list` are read from here.
+   */
+  covers?: readonly string[];
   /** Exclusive scenarios run alone: they assert exact balances that a concurrent scenario would disturb. */
   exclusive?: boolean;
   /** Scenarios in a later phase run after every earlier one finished (events check what the others did). */

@@ -15,6 +15,7 @@ const CATCHES: Record<Exclude<WalletVariant, 'correct'>, string> = {
   'replays-live-balance': 'idem.replay-after-balance-moved',
   'acks-during-outage': 'chaos.wallet-outage-mid-round',
   'events-from-the-future': 'events.clock-skew',
+  'ignores-kyc': 'error.kyc-denied',
 };
 
 describe('certify passes a correct wallet and fails each broken one, naming the scenario', () => {

@@ -18,6 +18,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { adminRoutes } from './admin-api.ts';
 import { consoleRoutes } from './console.ts';
+import { seedCertificationPlayers } from './test-players.ts';
 import { DelayedOutbox } from './delayed-outbox.ts';
 import { EventTap } from './event-tap.ts';
 import { FaultBoard } from './faults.ts';
@@ -80,7 +81,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 
   const openStack = async (): Promise<WalletStack> => {
     const wallet = await openWallet({ file });
-    const seeded = await seedSandboxPlayers(wallet);
+    const seeded = [...(await seedSandboxPlayers(wallet)), ...(await seedCertificationPlayers(wallet))];
     const outboxDelay = () => faults.list().find((f) => f.kind === 'outbox_delay')?.delay_ms ?? 0;
     const relay = new OutboxRelay(new DelayedOutbox(wallet.ledger.outbox, outboxDelay), transport, {
       pollIntervalMs: 50,

@@ -1,9 +1,10 @@
 /**
  * The seeded test players and the RG test profiles. The players are the wallet's sandbox seed
- * (`seedSandboxPlayers`); this file says what each one is for, so the console, `GET /sandbox/players`
- * and the README tell the same story.
+ * (`seedSandboxPlayers`) plus the few certification needs that the wallet's seed lacks
+ * (`seedCertificationPlayers`); this file says what each one is for, so the console,
+ * `GET /sandbox/players` and the README tell the same story.
  */
-import type { RgProfile } from '@croupier/wallet';
+import { type RgProfile, SANDBOX_BRAND, SANDBOX_REGION, type Wallet } from '@croupier/wallet';
 
 export interface TestPlayer {
   player_id: string;
@@ -35,7 +36,43 @@ export const TEST_PLAYERS: readonly TestPlayer[] = [
     currency: 'EUR',
     purpose: 'KYC pending: sessions and bets → 403 KYC_PENDING',
   },
+  {
+    player_id: 'p_kyc_denied',
+    currency: 'EUR',
+    purpose: 'KYC denied: sessions and bets → 403 KYC_DENIED',
+  },
+  {
+    player_id: 'p_bonus_expired',
+    currency: 'EUR',
+    purpose: '50.00 cash; its 25.00 bonus (max bet 5.00) is past its deadline: gone, and its max bet with it',
+  },
 ];
+
+/**
+ * Players `croupier certify` needs for rules the wallet's seed has no player for: a denied KYC and a
+ * bonus past its deadline. Existing players are left alone, like the wallet's seed.
+ */
+export async function seedCertificationPlayers(wallet: Wallet): Promise<string[]> {
+  const base = { brand: SANDBOX_BRAND, region: SANDBOX_REGION, currency: 'EUR' };
+  const players = [
+    { ...base, player_id: 'p_kyc_denied', cash: '100.00', kyc: 'denied' as const },
+    {
+      ...base,
+      player_id: 'p_bonus_expired',
+      cash: '50.00',
+      bonus: '25.00',
+      // Issued with a deadline already passed: the wallet expires it the first time it looks.
+      bonusOptions: { max_bet: '5.00', expires_at: new Date(Date.now() - 60_000).toISOString() },
+    },
+  ];
+  const seeded: string[] = [];
+  for (const player of players) {
+    if (await wallet.player(SANDBOX_BRAND, player.player_id)) continue;
+    await wallet.seedPlayer(player);
+    seeded.push(player.player_id);
+  }
+  return seeded;
+}
 
 /** Named RG profiles for `PUT /sandbox/players/{id}/rg {"profile": "<name>"}`. */
 export const RG_TEST_PROFILES: Record<string, RgProfile> = {

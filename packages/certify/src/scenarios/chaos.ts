@@ -133,9 +133,20 @@ function chaos(
   title: string,
   description: string,
   expected: string,
+  covers: string[],
   run: Scenario['run'],
 ): Scenario {
-  return { id, category: 'chaos', title, description, expected, exclusive: true, phase: CHAOS_PHASE, run };
+  return {
+    id,
+    category: 'chaos',
+    title,
+    description,
+    expected,
+    covers,
+    exclusive: true,
+    phase: CHAOS_PHASE,
+    run,
+  };
 }
 
 export const chaosScenarios: Scenario[] = [
@@ -144,6 +155,7 @@ export const chaosScenarios: Scenario[] = [
     'Duplicate event deliveries',
     'With duplicate delivery on, play a round.',
     'the round settles once (cash +0.50); the events phase sees duplicates only as redeliveries of one event_id.',
+    ['chaos.delivery-doubles', 'events.duplicates'],
     async (ctx) => {
       requireFaults(ctx);
       const platform = new Platform(ctx);
@@ -160,6 +172,7 @@ export const chaosScenarios: Scenario[] = [
     'Outbox delay',
     'With a 300 ms outbox delay, play a round.',
     'the round settles once; its events arrive late but arrive (checked in the events phase).',
+    ['chaos.outbox-delay'],
     async (ctx) => {
       requireFaults(ctx);
       const platform = new Platform(ctx);
@@ -176,6 +189,7 @@ export const chaosScenarios: Scenario[] = [
     'Wallet outage between authorize and settle',
     'Authorize; the wallet goes down; the settle is retried with the same key until the wallet is back.',
     'during the outage a retryable 5xx, or a 200 that is committed: after the outage it is in the balance, the bet is settled (a new-key settle gets 409) and a retry replays it byte for byte. The win is credited once: cash -1.00 + 3.00.',
+    ['PLATFORM_DEGRADED', 'chaos.wallet-outage', 'rollback-chains', 'idempotency.same-answer'],
     (ctx) => settleThroughFault(ctx, { kind: 'wallet_outage' }),
   ),
   chaos(
@@ -183,6 +197,7 @@ export const chaosScenarios: Scenario[] = [
     'Rollback chain after a failed authorize',
     'The wallet goes down during an authorize; the provider rolls the bet back (retrying) once it is back.',
     'an authorize acknowledged during the outage is committed (stake taken, a new-key authorize gets 409, a retry replays it); cash ends where it started; a late retry of the authorize is refused.',
+    ['PLATFORM_DEGRADED', 'chaos.wallet-outage', 'rollback-chains'],
     async (ctx) => {
       const faults = requireFaults(ctx);
       const platform = new Platform(ctx);
@@ -223,6 +238,7 @@ export const chaosScenarios: Scenario[] = [
     'Clock skew',
     'With the platform clock 90 s ahead, play a round and read the session.',
     'the round settles once (cash +0.10); nothing is refused for time reasons that are not the contract’s.',
+    ['chaos.time-skew'],
     async (ctx) => {
       requireFaults(ctx);
       const platform = new Platform(ctx);
@@ -246,6 +262,7 @@ export const chaosScenarios: Scenario[] = [
     'Partial settlement with every part retried',
     'Stake 1.00; three settle parts (final false, false, true), each sent twice with its key, with duplicate delivery on.',
     'each part credited once: cash -1.00 + 0.30 + 0.30 + 0.40.',
+    ['chaos.partial-settlement', 'idempotency.same-answer'],
     async (ctx) => {
       requireFaults(ctx);
       const platform = new Platform(ctx);
@@ -284,6 +301,7 @@ export const chaosScenarios: Scenario[] = [
     'Region outage mid-round',
     "The target's region goes down (every call with its X-Region fails) between authorize and settle; the settle is retried once it is back.",
     'during the outage 503 PLATFORM_DEGRADED (retryable), or a 200 that is committed and replays; afterwards the retry credits once: cash -1.00 + 3.00.',
+    ['PLATFORM_DEGRADED', 'chaos.region-outage'],
     (ctx) => settleThroughFault(ctx, { kind: 'region_outage', region: ctx.profile.region }),
   ),
   chaos(
@@ -291,6 +309,7 @@ export const chaosScenarios: Scenario[] = [
     'Internal errors, then a retry with the same key',
     'Every call fails with 500 INTERNAL_ERROR while a settle is sent; the settle is retried with its key afterwards.',
     'during the fault 500 INTERNAL_ERROR with retryable true (nothing done) or a committed 200; the retry credits once: cash -1.00 + 3.00.',
+    ['INTERNAL_ERROR', 'idempotency.same-answer'],
     (ctx) =>
       settleThroughFault(ctx, { kind: 'error_rate', rate: 1, code: 'INTERNAL_ERROR' }, (answer) => {
         if (answer.status !== 200) expectError(answer, 500, 'INTERNAL_ERROR');
@@ -301,6 +320,7 @@ export const chaosScenarios: Scenario[] = [
     'Operator stops new sessions',
     'A round is open; the operator presses "stop new sessions"; a new session is asked for and the open round is settled.',
     '503 NEW_SESSIONS_STOPPED (not retryable) for the new session; the open round settles (cash -0.50 + 1.00); sessions open again once the switch is off.',
+    ['NEW_SESSIONS_STOPPED', 'degradation.no-new-sessions'],
     async (ctx) => {
       const faults = requireFaults(ctx);
       const platform = new Platform(ctx);

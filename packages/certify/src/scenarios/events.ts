@@ -67,6 +67,7 @@ function emittedScenario(operation: MoneyOperation['operation'], events: string)
     title: `Every ${operation} emitted ${events}`,
     description: `For each successful ${operation} of the run, the bus carries ${events} with its idempotency key.`,
     expected: 'every expected event arrives within the lag budget (duplicates ignored).',
+    covers: ['events.emitted'],
     phase: EVENTS_PHASE,
     timeoutMs: 60_000,
     async run(ctx) {
@@ -141,6 +142,7 @@ export const eventScenarios: Scenario[] = [
     title: 'An event source is connected',
     description: 'The sandbox stream or a NATS JetStream consumer was listening during the run.',
     expected: 'a source, and at least one event of this run received on it.',
+    covers: ['events.emitted'],
     phase: EVENTS_PHASE,
     async run(ctx) {
       const feed = requireFeed(ctx);
@@ -159,6 +161,7 @@ export const eventScenarios: Scenario[] = [
     title: 'Every event conforms to its schema',
     description: 'Each event of the run validated against contracts/schemas/events/<type>/<version>.json.',
     expected: 'no violations.',
+    covers: ['events.schema'],
     phase: EVENTS_PHASE,
     async run(ctx) {
       const { unique } = runEvents(ctx);
@@ -178,6 +181,7 @@ export const eventScenarios: Scenario[] = [
     description:
       'Events sharing an event_id must be byte-for-byte the same event (a redelivery), never two facts.',
     expected: 'no event_id carries two different events; duplicates are counted and tolerated.',
+    covers: ['events.duplicates'],
     phase: EVENTS_PHASE,
     async run(ctx) {
       const { all, duplicates } = runEvents(ctx);
@@ -200,6 +204,7 @@ export const eventScenarios: Scenario[] = [
     description:
       'Per (event_type, idempotency_key) at most one distinct event_id: a retried request must not publish again.',
     expected: 'no fact published twice under different event ids.',
+    covers: ['events.duplicates', 'idempotency.same-answer'],
     phase: EVENTS_PHASE,
     async run(ctx) {
       const { unique } = runEvents(ctx);
@@ -207,7 +212,8 @@ export const eventScenarios: Scenario[] = [
       const facts = new Map<string, number>();
       for (const r of unique) {
         // Partial settlements publish several bet.settled under one bet, each with its own key: keyed by key.
-        const fact = `${r.event.event_type} ${r.event.idempotency_key}`;
+        // One request may move money for two reasons (a stake, and the expired bonus it forfeits): keyed by reason too.
+        const fact = `${r.event.event_type} ${r.event.idempotency_key}${r.event.payload?.reason ? ` ${r.event.payload.reason}` : ''}`;
         facts.set(fact, (facts.get(fact) ?? 0) + 1);
       }
       const doubled = [...facts].filter(([, n]) => n > 1);
@@ -226,6 +232,7 @@ export const eventScenarios: Scenario[] = [
     title: "Events carry their request's trace_id, idempotency_key and player",
     description: 'Each event matched to the operation that caused it.',
     expected: "trace_id equals the request's X-Trace-Id and player_id the operation's player.",
+    covers: ['headers.trace-id', 'tenancy.per-brand'],
     phase: EVENTS_PHASE,
     async run(ctx) {
       const { unique } = runEvents(ctx);
@@ -261,6 +268,7 @@ export const eventScenarios: Scenario[] = [
       'Lag from occurred_at to receipt by certify, over every event of the run (a skew certify injected taken off).',
     expected:
       'p95 lag within the budget (--event-lag-ms, default 5000 ms); no event received before it occurred by more than the clock-skew tolerance (default 5000 ms).',
+    covers: ['events.lag', 'events.clock'],
     phase: EVENTS_PHASE,
     async run(ctx) {
       const { unique } = runEvents(ctx);
@@ -296,6 +304,7 @@ export const eventScenarios: Scenario[] = [
       "Each event's occurred_at against the time its request was in flight (the platform commits before it answers); a skew certify injected is taken off.",
     expected:
       'every occurred_at inside its request, give or take the clock-skew tolerance (default 5000 ms either way); the events outside it are named.',
+    covers: ['events.clock'],
     phase: EVENTS_PHASE,
     async run(ctx) {
       const { unique } = runEvents(ctx);

@@ -11,6 +11,7 @@ export const idempotencyScenarios: Scenario[] = [
     title: 'Authorize retried with the same key',
     description: 'The same authorize (same key, same body) sent three times.',
     expected: 'three identical answers; the stake is debited once.',
+    covers: ['idempotency.same-answer'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -35,6 +36,7 @@ export const idempotencyScenarios: Scenario[] = [
     title: 'Settle retried with the same key',
     description: 'The same settle (same key, same body) sent three times.',
     expected: 'three identical answers; the win is credited once.',
+    covers: ['idempotency.same-answer'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -71,6 +73,7 @@ export const idempotencyScenarios: Scenario[] = [
     title: 'Rollback retried with the same key',
     description: 'The same rollback sent three times (a provider retrying after timeouts).',
     expected: 'three identical answers; the stake is returned once.',
+    covers: ['idempotency.same-answer'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -96,6 +99,7 @@ export const idempotencyScenarios: Scenario[] = [
       'Authorize and settle a bet, play another round that moves the balance, then replay the first authorize and settle with their keys.',
     expected:
       'each replay answers byte for byte what the first answer said (its balance is the stored one, not the live one); nothing moves twice.',
+    covers: ['idempotency.same-answer'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -128,6 +132,7 @@ export const idempotencyScenarios: Scenario[] = [
     title: 'Session creation retried with the same key',
     description: 'createSession twice with one key.',
     expected: 'the same session_id both times.',
+    covers: ['idempotency.same-answer'],
     async run(ctx) {
       const player = ctx.profile.players.main;
       const body = {
@@ -149,6 +154,7 @@ export const idempotencyScenarios: Scenario[] = [
     title: 'Authorize: same key, other body',
     description: 'A second authorize reuses the key with another amount.',
     expected: '409 IDEMPOTENCY_MISMATCH and no second debit.',
+    covers: ['IDEMPOTENCY_MISMATCH', 'idempotency.other-body'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -175,6 +181,7 @@ export const idempotencyScenarios: Scenario[] = [
     title: 'Settle: same key, other body',
     description: 'A second settle reuses the key with another win.',
     expected: '409 IDEMPOTENCY_MISMATCH and no second credit.',
+    covers: ['IDEMPOTENCY_MISMATCH', 'idempotency.other-body'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -205,6 +212,7 @@ export const idempotencyScenarios: Scenario[] = [
     title: 'The same bet under a new key',
     description: 'An authorize for an already authorized bet_id with a fresh key.',
     expected: '409 DUPLICATE; the stake is not taken twice.',
+    covers: ['DUPLICATE'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -229,6 +237,7 @@ export const idempotencyScenarios: Scenario[] = [
     title: 'One key value on two operations',
     description: 'Authorize and settle of one bet sent with the same X-Idempotency-Key value.',
     expected: 'both succeed: a key is scoped to (brand, provider, operation).',
+    covers: ['idempotency.same-answer'],
     async run(ctx) {
       const platform = new Platform(ctx);
       const sessionId = await platform.openSession();
@@ -251,6 +260,7 @@ export const idempotencyScenarios: Scenario[] = [
     title: 'Rollback: same key, other bet',
     description: 'A rollback key reused for another bet.',
     expected: '409 IDEMPOTENCY_MISMATCH; the other bet stays held.',
+    covers: ['IDEMPOTENCY_MISMATCH', 'idempotency.other-body'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
