@@ -55,7 +55,7 @@ export const RULES: readonly Rule[] = [
   {
     id: 'sandbox.wallet-emulator',
     source: 'brief §3',
-    rule: 'wallet emulator /wallet/debit|credit|rollback, idempotent',
+    rule: 'wallet emulator /wallet/debit, /wallet/credit, /wallet/rollback, idempotent',
   },
   {
     id: 'sandbox.rg-hook',
@@ -235,10 +235,23 @@ export function coverage(scenarios: readonly Scenario[], contract: Contract): Co
   return { codes, rules, unknown };
 }
 
+/** `code X` / `rule y` for every code or rule no scenario exercises: empty when coverage is complete. */
+export function uncovered(found: Coverage): string[] {
+  return [
+    ...[...found.codes].filter(([, ids]) => ids.length === 0).map(([code]) => `code ${code}`),
+    ...[...found.rules].filter(([, ids]) => ids.length === 0).map(([rule]) => `rule ${rule}`),
+  ];
+}
+
 /** The README's coverage table, as markdown, from the scenarios at hand. */
 export function coverageTable(scenarios: readonly Scenario[], contract: Contract): string {
   const { codes, rules } = coverage(scenarios, contract);
-  const list = (ids: string[]) => (ids.length === 0 ? '**none**' : ids.map((id) => `\`${id}\``).join(', '));
+  const list = (ids: string[]) =>
+    ids.length === 0
+      ? '**none**'
+      : compact(ids)
+          .map((id) => `\`${id}\``)
+          .join(', ');
   const lines = [
     '| error code | status | scenarios |',
     '|---|---|---|',
@@ -253,4 +266,52 @@ export function coverageTable(scenarios: readonly Scenario[], contract: Contract
     ),
   ];
   return lines.join('\n');
+}
+
+/**
+ * Generated scenarios come one per operation or path: three or more of a kind are written once with a
+ * `*` and their count (`contract.*.missing-header` ×13), so a table row stays readable.
+ */
+export function compact(ids: readonly string[]): string[] {
+  const patterns = new Map<string, string[]>();
+  for (const id of ids) {
+    const parts = id.split('.');
+    if (parts.length < 3) continue;
+    for (const key of patternsOf(parts)) patterns.set(key, [...(patterns.get(key) ?? []), id]);
+  }
+  const out: string[] = [];
+  const done = new Set<string>();
+  for (const id of ids) {
+    if (done.has(id)) continue;
+    const parts = id.split('.');
+    const group = patternsOf(parts)
+      .map((key) => [key, patterns.get(key) ?? []] as const)
+      .filter(([, members]) => parts.length >= 3 && members.length >= 3)
+      .sort((a, b) => b[1].length - a[1].length)[0];
+    if (!group) {
+      out.push(id);
+      done.add(id);
+      continue;
+    }
+    const [key, members] = group;
+    const fresh = members.filter((member) => !done.has(member));
+    for (const member of fresh) done.add(member);
+    out.push(`${key} ×${fresh.length}`);
+  }
+  return out;
+}
+
+/** `a.b.*`, `a.b.c.*`, … and `a.*.z`: the shapes generated ids share. */
+function patternsOf(parts: string[]): string[] {
+  if (parts.length < 3) return [];
+  const prefixes = parts.slice(2).map((_, i) => `${parts.slice(0, i + 2).join('.')}.*`);
+  return [...prefixes, `${parts[0]}.*.${parts.at(-1)}`];
+}
+
+/** `croupier certify --list`: one line per scenario (id, category, title), then what it covers. */
+export function scenarioListing(scenarios: readonly Scenario[]): string[] {
+  return scenarios.map((s) => {
+    const line = `${s.id.padEnd(56)} ${s.category.padEnd(15)} ${s.title}`;
+    return s.covers?.length ? `${line}\n${' '.repeat(57)}covers: ${s.covers.join(', ')}` : line;
+  });
 }
