@@ -17,6 +17,11 @@ const scenarios = allScenarios(contract);
 const README = new URL('../README.md', import.meta.url);
 const BRIEF = '/work/shared/seed/provider-integration.md';
 
+/** A markdown table's cells, whatever padding the formatter gave it. */
+function cells(table: string): string[][] {
+  return table.split('\n').map((line) => line.split('|').map((cell) => cell.trim().replace(/^-+$/, '---')));
+}
+
 describe('coverage: every error code of the contract and every rule of the brief has a scenario', () => {
   it('no catalogued error code and no rule is left without a scenario', () => {
     expect(uncovered(coverage(scenarios, contract))).toEqual([]);
@@ -43,7 +48,7 @@ describe('coverage: every error code of the contract and every rule of the brief
   it("the README's table is the one the scenarios give (scripts/coverage-table.ts rewrites it)", () => {
     const text = readFileSync(README, 'utf8');
     const block = /<!-- coverage:start -->\n([\s\S]*)\n<!-- coverage:end -->/.exec(text)?.[1];
-    expect(block).toBe(coverageTable(scenarios, contract));
+    expect(cells(block ?? '')).toEqual(cells(coverageTable(scenarios, contract)));
     expect(block).not.toContain('**none**');
   });
 
