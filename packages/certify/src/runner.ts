@@ -128,7 +128,13 @@ async function certify(options: CertifyOptions): Promise<RunResult> {
     region: profile.region,
   };
   const progress = options.progress ?? silentProgress;
-  const ledger: RunLedger = { moneyOperations: [], loadSummaries: [], serverErrors: [], injectedSkews: [] };
+  const ledger: RunLedger = {
+    moneyOperations: [],
+    loadSummaries: [],
+    serverErrors: [],
+    injectedSkews: [],
+    requestWindows: {},
+  };
   const selected = selectScenarios(options.scenarios ?? allScenarios(contract), options.only);
   const baseHeaders = {
     'x-brand-id': identity.brand,
@@ -189,6 +195,14 @@ async function certify(options: CertifyOptions): Promise<RunResult> {
       timeoutMs: scenario.timeoutMs ?? options.scenarioTimeoutMs ?? 20_000,
     });
     results.push(result);
+    for (const exchange of result.evidence) {
+      if (!exchange.idempotencyKey || exchange.status === undefined || exchange.status >= 500) continue;
+      const window = {
+        fromMs: exchange.startedAtMs,
+        toMs: exchange.startedAtMs + Math.ceil(exchange.durationMs),
+      };
+      (ledger.requestWindows[exchange.idempotencyKey] ??= []).push(window);
+    }
     if (scenario.category !== 'chaos' && scenario.category !== 'load') {
       for (const exchange of result.evidence) {
         if ((exchange.status ?? 0) >= 500) {

@@ -68,6 +68,11 @@ export interface RunLedger {
    * may be shifted by the skew, and are judged against it instead of blamed for it.
    */
   injectedSkews: InjectedSkew[];
+  /**
+   * When each request certify sent with an idempotency key was in flight (answered below 500): any event
+   * carrying that key occurred inside one of these windows, whatever the operation (money, session, RG).
+   */
+  requestWindows: Record<string, Array<{ fromMs: number; toMs: number }>>;
   /** 5xx answers seen outside chaos and load: a contract-conformant target never answers them. */
   serverErrors: Array<{ scenarioId: string; method: string; path: string; status: number; traceId?: string }>;
 }

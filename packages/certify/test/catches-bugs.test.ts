@@ -16,6 +16,8 @@ const CATCHES: Record<Exclude<WalletVariant, 'correct'>, string> = {
   'acks-during-outage': 'chaos.wallet-outage-mid-round',
   'events-from-the-future': 'events.clock-skew',
   'ignores-kyc': 'error.kyc-denied',
+  'forgets-replays-after-outage': 'chaos.wallet-outage-mid-round',
+  'acks-rollback-during-outage': 'chaos.rollback-during-outage',
 };
 
 describe('certify passes a correct wallet and fails each broken one, naming the scenario', () => {

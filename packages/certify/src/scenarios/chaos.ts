@@ -121,6 +121,13 @@ async function settleThroughFault(ctx: ScenarioContext, fault: Fault, during?: (
   }
   await confirmAcknowledged(ctx, platform, player, subtract(before.cash, '1.00'), acknowledged);
   expectOk(await settle(), `settle retried after ${fault.kind}`);
+  // Answers given before the fault must replay unchanged after it (the runner compares them).
+  const { betId, roundId, key: betKey } = bet;
+  expectOk(
+    await platform.authorize({ sessionId, betId, roundId, key: betKey, amount: '1.00' }),
+    'authorize replayed after the fault',
+  );
+  expectOk(await settle(), `settle replayed again after ${fault.kind}`);
   const after = await platform.balance(player);
   check(
     sameAmount(after.cash, add(before.cash, '2.00')),
@@ -230,6 +237,51 @@ export const chaosScenarios: Scenario[] = [
         expectOk(await platform.rollback({ betId, roundId }), 'rollback after the outage');
         const late = await authorize(ctx.data.key('bet'));
         check(late.status === 409, `a late authorize after the rollback answered ${late.status}`);
+      });
+    },
+  ),
+  chaos(
+    'chaos.rollback-during-outage',
+    'Wallet outage during a rollback',
+    'Authorize 1.00; the wallet goes down; the provider sends the rollback, and retries it with its key once the wallet is back.',
+    'during the outage a retryable 5xx, or a 200 that is committed: the stake is back, the bet is void (a settle gets 409) and a retry replays it. The stake returns once: cash ends where it started.',
+    ['PLATFORM_DEGRADED', 'chaos.wallet-outage', 'rollback-chains'],
+    async (ctx) => {
+      const faults = requireFaults(ctx);
+      const platform = new Platform(ctx);
+      const player = platform.main;
+      const sessionId = await platform.openSession();
+      await expectBalanceDelta(platform, player, '0', async () => {
+        const bet = await platform.authorize({ sessionId, amount: '1.00' });
+        expectOk(bet, 'authorize');
+        const afterStake = await platform.balance(player);
+        const key = ctx.data.key('rb');
+        const rollback = () => platform.rollback({ betId: bet.betId, roundId: bet.roundId, key });
+        const acknowledged: Acknowledged[] = [];
+        const id = await faults.set({ kind: 'wallet_outage' });
+        try {
+          const answer = await rollback();
+          if (duringFault(answer, 'rollback during wallet_outage')) {
+            acknowledged.push({
+              what: `rollback ${bet.betId} during wallet_outage`,
+              answer,
+              cash: '1.00',
+              retry: rollback,
+              probe: () =>
+                platform.settle({
+                  betId: bet.betId,
+                  roundId: bet.roundId,
+                  win: '5.00',
+                  currency: player.currency,
+                }),
+            });
+          }
+        } finally {
+          await faults.clear(id);
+        }
+        await confirmAcknowledged(ctx, platform, player, afterStake.cash, acknowledged);
+        expectOk(await rollback(), 'rollback retried after the outage');
+        expectOk(await rollback(), 'rollback replayed again');
       });
     },
   ),

@@ -32,6 +32,24 @@ function runEvents(ctx: ScenarioContext): {
   return { unique: [...seen.values()], duplicates, all };
 }
 
+/**
+ * Every event of this run that a request of certify caused (money or not: sessions, RG stops, wagering),
+ * deduplicated by event_id: the clock checks judge them all.
+ */
+function attributedEvents(ctx: ScenarioContext): ReceivedEvent[] {
+  const keys = new Set([
+    ...Object.keys(ctx.ledger.requestWindows),
+    ...ctx.ledger.moneyOperations.map((op) => op.idempotencyKey),
+  ]);
+  const seen = new Map<string, ReceivedEvent>();
+  for (const received of requireFeed(ctx).received()) {
+    if (!keys.has(received.event?.idempotency_key)) continue;
+    const id = String(received.event?.event_id);
+    if (!seen.has(id)) seen.set(id, received);
+  }
+  return [...seen.values()];
+}
+
 function missingEvents(ctx: ScenarioContext, operations: MoneyOperation[]): string[] {
   const { unique } = runEvents(ctx);
   const byKey = new Map<string, Set<string>>();
@@ -102,7 +120,7 @@ interface Timing {
  * directions, which receipt lag alone cannot (a clock running an hour ahead looks like zero lag).
  */
 function eventTimings(ctx: ScenarioContext, events: ReceivedEvent[]): Timing[] {
-  const windowsByKey = new Map<string, MoneyOperation['windows']>();
+  const windowsByKey = new Map<string, MoneyOperation['windows']>(Object.entries(ctx.ledger.requestWindows));
   for (const op of ctx.ledger.moneyOperations)
     windowsByKey.set(op.idempotencyKey, [...(windowsByKey.get(op.idempotencyKey) ?? []), ...op.windows]);
   const timings: Timing[] = [];
@@ -271,7 +289,7 @@ export const eventScenarios: Scenario[] = [
     covers: ['events.lag', 'events.clock'],
     phase: EVENTS_PHASE,
     async run(ctx) {
-      const { unique } = runEvents(ctx);
+      const unique = attributedEvents(ctx);
       if (unique.length === 0) skip('no events of this run');
       const shifts = new Map(eventTimings(ctx, unique).map((t) => [t.received, t.shiftMs]));
       const lags = unique
@@ -307,8 +325,7 @@ export const eventScenarios: Scenario[] = [
     covers: ['events.clock'],
     phase: EVENTS_PHASE,
     async run(ctx) {
-      const { unique } = runEvents(ctx);
-      const timings = eventTimings(ctx, unique);
+      const timings = eventTimings(ctx, attributedEvents(ctx));
       if (timings.length === 0) skip('no events of this run matched to a request');
       const tolerance = ctx.options.clockSkewToleranceMs;
       const skewed = timings.filter((t) => Math.abs(t.outsideMs) > tolerance);

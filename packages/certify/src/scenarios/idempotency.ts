@@ -96,7 +96,7 @@ export const idempotencyScenarios: Scenario[] = [
     category: 'idempotency',
     title: 'A replay after the balance moved answers what was stored',
     description:
-      'Authorize and settle a bet, play another round that moves the balance, then replay the first authorize and settle with their keys.',
+      'Authorize and settle a bet, roll another back, play a round that moves the balance, then replay the authorize, settle and rollback with their keys.',
     expected:
       'each replay answers byte for byte what the first answer said (its balance is the stored one, not the live one); nothing moves twice.',
     covers: ['idempotency.same-answer'],
@@ -115,8 +115,13 @@ export const idempotencyScenarios: Scenario[] = [
         key: ctx.data.key('settle'),
       };
       expectOk(await platform.settle(settle), 'settle');
+      const voided = await platform.authorize({ sessionId, amount: '0.30' });
+      expectOk(voided, 'authorize of the bet to roll back');
+      const rollback = { betId: voided.betId, roundId: voided.roundId, key: ctx.data.key('rb') };
+      expectOk(await platform.rollback(rollback), 'rollback');
       await platform.playRound(sessionId, '0.20', '0.00');
       await expectBalanceDelta(platform, platform.main, '0', async () => {
+        expectOk(await platform.rollback(rollback), 'rollback replay');
         const { betId, roundId, key } = bet;
         expectOk(
           await platform.authorize({ sessionId, betId, roundId, key, amount: '0.40' }),
