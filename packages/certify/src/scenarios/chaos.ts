@@ -36,7 +36,7 @@ interface Acknowledged {
   cash: string;
   /** The same request with the same key: must answer 200 (the runner compares the bodies). */
   retry(): Promise<Response>;
-  /** The same operation on the same bet under a new key: the ledger already has it, so 409. */
+  /** An operation on the same bet, under a new key, that the committed one forbids (a second settle or authorize, a settle after a rollback): 409. */
   probe(): Promise<Response>;
 }
 
@@ -87,7 +87,8 @@ function duringFault(response: Response, what: string): boolean {
 
 /**
  * A round whose settle meets the fault: authorize 1.00, the fault on, settle 3.00 (key k), the fault
- * off, every acknowledged success confirmed, then the settle retried with k until it lands.
+ * off, every acknowledged success confirmed, then the settle retried with k, and the answers given
+ * before and after the fault replayed once more (a store the fault wiped would answer anew).
  */
 async function settleThroughFault(ctx: ScenarioContext, fault: Fault, during?: (settle: Response) => void) {
   const faults = requireFaults(ctx);
