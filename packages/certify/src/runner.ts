@@ -201,7 +201,9 @@ async function certify(options: CertifyOptions): Promise<RunResult> {
         fromMs: exchange.startedAtMs,
         toMs: exchange.startedAtMs + Math.ceil(exchange.durationMs),
       };
-      (ledger.requestWindows[exchange.idempotencyKey] ??= []).push(window);
+      const windows = ledger.requestWindows[exchange.idempotencyKey] ?? [];
+      windows.push(window);
+      ledger.requestWindows[exchange.idempotencyKey] = windows;
     }
     if (scenario.category !== 'chaos' && scenario.category !== 'load') {
       for (const exchange of result.evidence) {
