@@ -1,7 +1,7 @@
 /**
  * The seeded test players and the RG test profiles. The players are the wallet's sandbox seed
  * (`SANDBOX_PLAYERS`): one list, so the console, `GET /sandbox/players`, the banner and `reset`
- * always name the same eight.
+ * always name the same players.
  */
 import { type RgProfile, SANDBOX_PLAYERS } from '@croupier/wallet';
 

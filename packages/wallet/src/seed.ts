@@ -44,6 +44,22 @@ export const SANDBOX_PLAYERS: readonly SandboxPlayer[] = [
     kyc: 'pending',
     purpose: 'KYC pending: sessions and bets → 403 KYC_PENDING',
   },
+  {
+    player_id: 'p_kyc_denied',
+    currency: 'EUR',
+    cash: '100.00',
+    kyc: 'denied',
+    purpose: 'KYC denied: sessions and bets → 403 KYC_DENIED',
+  },
+  {
+    player_id: 'p_bonus_expired',
+    currency: 'EUR',
+    cash: '50.00',
+    bonus: '25.00',
+    // Issued with a deadline long passed: the wallet expires it the first time it looks.
+    bonusOptions: { max_bet: '5.00', expires_at: '2000-01-01T00:00:00.000Z' },
+    purpose: '50.00 cash; its 25.00 bonus (max bet 5.00) is past its deadline: gone, and its max bet with it',
+  },
   // A daily loss limit below one ordinary stake, and a session time limit already used up.
   {
     player_id: 'p_rg_loss',
