@@ -346,32 +346,44 @@ export class LedgerTx {
    * commits. Returns its sequence number (monotonic). A reused event_id → DUPLICATE_EVENT.
    */
   async enqueueEvent(event: OutboxEvent): Promise<bigint> {
-    return this.savepoint(async () => {
+    return (await this.enqueueEvents([event]))[0] as bigint;
+  }
+
+  /**
+   * Writes outbox rows in one statement, in order (their seqs ascend as given). One duplicate
+   * event id refuses them all with DUPLICATE_EVENT and writes none.
+   */
+  async enqueueEvents(events: readonly OutboxEvent[]): Promise<bigint[]> {
+    if (events.length === 0) return [];
+    const at = now();
+    const write = async () => {
       let rows: { seq: bigint }[];
       try {
         rows = await this.session.query<{ seq: bigint }>(
           `INSERT INTO ledger_outbox (event_id, subject, partition_key, payload, headers, created_at)
-           VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`,
-          [
+           VALUES ${events.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')} RETURNING seq`,
+          events.flatMap((event) => [
             event.event_id,
             event.subject,
             event.partition_key,
             event.payload,
             JSON.stringify(event.headers ?? {}),
-            now(),
-          ],
+            at,
+          ]),
         );
       } catch (error) {
         if (isUniqueViolation(error)) {
-          throw new LedgerError('DUPLICATE_EVENT', `event ${event.event_id} is already in the outbox`, {
-            eventId: event.event_id,
+          throw new LedgerError('DUPLICATE_EVENT', `an event of this set is already in the outbox`, {
+            eventIds: events.map((e) => e.event_id),
           });
         }
         throw error;
       }
-      this.enqueuedEvents += 1;
-      return (rows[0] as { seq: bigint }).seq;
-    });
+      this.enqueuedEvents += events.length;
+      return rows.map((r) => r.seq).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    };
+    // SQLite undoes a failed statement by itself; PostgreSQL needs a savepoint to stay usable.
+    return this.dialect === 'postgres' ? this.savepoint(write) : write();
   }
 
   private async lockOpenPending(id: string): Promise<PendingTransfer> {
@@ -431,16 +443,8 @@ export class LedgerTx {
         throw new LedgerError('DUPLICATE_TRANSFER', `transfer id ${t.id} appears twice`, { id: t.id });
       ids.add(t.id);
     }
-    const existing = await this.session.query<{ id: string }>(
-      `SELECT id FROM ledger_transfers WHERE id IN (${placeholders(ids.size)})`,
-      [...ids],
-    );
-    if (existing[0]) {
-      throw new LedgerError('DUPLICATE_TRANSFER', `transfer id ${existing[0].id} was already processed`, {
-        id: existing[0].id,
-      });
-    }
-
+    // No read for already-used ids: the transfers insert below is the first write, and its primary
+    // key refuses a used id (DUPLICATE_TRANSFER) before anything of the set is written.
     const legs = transfers.map((t) => ({
       t,
       debit: { ...t.debit, currency: t.currency },

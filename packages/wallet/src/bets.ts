@@ -109,6 +109,19 @@ async function insertBet(tx: LedgerTx, bet: BetRow): Promise<void> {
   throw takenBetId(await findBet(tx, bet.brand, bet.provider, bet.bet_id, { lock: true }), bet.bet_id);
 }
 
+/**
+ * The holds an authorized (or partly settled) bet still has open, from its own row: authorize
+ * opens a cash hold for the cash part (or for a zero stake) and a bonus hold for the bonus part; a
+ * win without a bet has none. The bet's state, read under its lock, says they are still pending.
+ */
+function openHolds(bet: BetRow): string[] {
+  if (bet.win_only) return [];
+  return [
+    ...(bet.cash_part > 0n || bet.amount === 0n ? [cashHold(bet.hold_id)] : []),
+    ...(bet.bonus_part > 0n ? [bonusHold(bet.hold_id)] : []),
+  ];
+}
+
 function insufficient(cash: bigint, bonus: bigint, currency: string): WalletError {
   const balance = toWireMoney(cash + bonus, currency);
   return new WalletError(
@@ -489,11 +502,8 @@ export async function settleBet(
       : []),
   ]);
   if (final) {
-    for (const id of [cashHold(bet.hold_id), bonusHold(bet.hold_id)]) {
-      const pending = await tx.getPending(id);
-      if (pending?.state === 'pending')
-        await tx.postPending({ id, final: true, kind: 'bet_settled', metadata: meta });
-    }
+    for (const id of openHolds(bet))
+      await tx.postPending({ id, final: true, kind: 'bet_settled', metadata: meta });
   }
   await tx.exec(
     `UPDATE wallet_bets SET won = won + ?, parts = ?, state = ?, updated_at = ? WHERE brand = ? AND provider = ? AND bet_id = ?`,
@@ -656,10 +666,7 @@ export async function rollbackBet(
     );
   }
   const meta = { bet_id: bet.bet_id, round_id: bet.round_id, trace_id: scope.traceId };
-  for (const id of [cashHold(bet.hold_id), bonusHold(bet.hold_id)]) {
-    const pending = await tx.getPending(id);
-    if (pending?.state === 'pending') await tx.voidPending({ id, kind: 'bet_rolled_back', metadata: meta });
-  }
+  for (const id of openHolds(bet)) await tx.voidPending({ id, kind: 'bet_rolled_back', metadata: meta });
   if (bet.jackpot_contribution > 0n) {
     await tx.postTransfers([
       {

@@ -76,16 +76,21 @@ export function parseWire(wire: WireMoney, path: string): Amount {
   }
 }
 
+/** Cash and bonus of one player in one currency, in one query. */
 export async function balanceOf(
   tx: LedgerTx,
   brand: string,
   playerId: string,
   currency: string,
 ): Promise<{ cash: bigint; bonus: bigint }> {
-  return {
-    cash: await tx.balance({ ...cashAccount(brand, playerId), currency }),
-    bonus: await tx.balance({ ...bonusAccount(brand, playerId), currency }),
-  };
+  let cash = 0n;
+  let bonus = 0n;
+  for (const account of await tx.balances(playerOwner(brand, playerId))) {
+    if (account.currency !== currency) continue;
+    if (account.kind === 'cash') cash = account.balance;
+    else if (account.kind === 'bonus') bonus = account.balance;
+  }
+  return { cash, bonus };
 }
 
 export async function wireBalance(

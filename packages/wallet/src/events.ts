@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { currentTraceparent } from '@croupier/telemetry';
 import { type EventType, eventCatalogue, validateEvent } from '@croupier/events';
-import type { LedgerTx } from '@croupier/ledger';
+import type { LedgerTx, OutboxEvent } from '@croupier/ledger';
 
 /** An event the domain wants published; the envelope is added by `enqueueEvents`. */
 export interface WalletEvent {
@@ -65,6 +65,7 @@ export async function enqueueEvents(
   regionOf: (playerId: string) => string = () => origin.region,
 ): Promise<EventEnvelope[]> {
   const written: EventEnvelope[] = [];
+  const rows: OutboxEvent[] = [];
   const traceparent = currentTraceparent();
   for (const event of events) {
     const envelope: EventEnvelope = {
@@ -80,7 +81,7 @@ export async function enqueueEvents(
       idempotency_key: origin.idempotencyKey,
     };
     validateEvent(eventCatalogue, envelope.event_type, envelope.schema_version, envelope);
-    await tx.enqueueEvent({
+    rows.push({
       event_id: envelope.event_id,
       subject: subjectOf(envelope),
       partition_key: `${envelope.tenant_id}.${envelope.player_id}`,
@@ -95,5 +96,7 @@ export async function enqueueEvents(
     });
     written.push(envelope);
   }
+  // One statement for all of a request's events.
+  await tx.enqueueEvents(rows);
   return written;
 }
