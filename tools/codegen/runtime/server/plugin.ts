@@ -170,7 +170,11 @@ function parserRefusal(error: NodeJS.ErrnoException): { status: number; code: st
         message: 'request headers are larger than the server accepts',
       };
     case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
-      return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'chunk extensions are larger than the server accepts' };
+      return {
+        status: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+        message: 'chunk extensions are larger than the server accepts',
+      };
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return { status: 408, code: 'VALIDATION_FAILED', message: 'the request was not received in time' };
     default:
@@ -190,7 +194,10 @@ function parserRefusal(error: NodeJS.ErrnoException): { status: number; code: st
  */
 export function serverOptions(
   errorCatalogue: Catalogue,
-): Pick<FastifyServerOptions, 'clientErrorHandler' | 'frameworkErrors' | 'return503OnClosing' | 'routerOptions'> {
+): Pick<
+  FastifyServerOptions,
+  'clientErrorHandler' | 'frameworkErrors' | 'return503OnClosing' | 'routerOptions'
+> {
   const catalogue = { ...DEFAULT_STATUS, ...errorCatalogue };
   return {
     clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket) {
