@@ -202,7 +202,7 @@ export function serverOptions(
 ): Pick<
   FastifyServerOptions,
   'clientErrorHandler' | 'frameworkErrors' | 'return503OnClosing' | 'routerOptions'
-> {
+> & { http: { requireHostHeader: boolean } } {
   const catalogue = { ...DEFAULT_STATUS, ...errorCatalogue };
   return {
     clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket) {
@@ -240,6 +240,9 @@ export function serverOptions(
     return503OnClosing: false,
     // Path parameters are bounded by the contract's schemas (answered 400), not by the router's default 100.
     routerOptions: { maxParamLength: 2048 },
+    // Node would answer a missing Host with an empty 400 of its own; the plugin answers it instead.
+    // With TLS, merge it into the `https` options: `https: { ...serverOptions(c).http, ...tls }`.
+    http: { requireHostHeader: false },
   };
 }
 
@@ -349,10 +352,16 @@ export async function registerContract(
   fastify.addHook('preClose', async () => {
     closing = true;
   });
-  fastify.addHook('onRequest', async (_request, reply) => {
+  fastify.addHook('onRequest', async (request, reply) => {
     if (closing) {
       reply.header('connection', 'close');
       return send(reply, 'PLATFORM_DEGRADED', 'the server is shutting down; retry on another instance');
+    }
+    if (request.raw.httpVersion === '1.1' && !request.headers.host) {
+      reply.header('connection', 'close');
+      return send(reply, 'VALIDATION_FAILED', 'HTTP/1.1 requests need a Host header', {
+        errors: [{ in: 'headers', path: '/host', message: 'is required' }],
+      });
     }
   });
 
