@@ -20,7 +20,9 @@ export interface RawBody {
 
 /**
  * One request written byte for byte on a fresh socket (so nothing normalises what a hostile client
- * would send), and the first answer read back. Resolves `status: 0` when no complete answer arrived.
+ * would send), and the first answer read back. Like most clients, it reads the answer only once the
+ * whole body is written: a server that closes before that resets the connection, and the client sees
+ * `error` (ECONNRESET, EPIPE) instead of the answer. `status: 0` when no complete answer arrived.
  */
 export function rawExchange(
   target: { port: number; tls?: tls.ConnectionOptions },
@@ -34,8 +36,10 @@ export function rawExchange(
     const received: Buffer[] = [];
     let error: string | undefined;
     let settled = false;
+    let written = !body;
     const settle = () => {
       if (settled) return;
+      if (!written) error ??= 'closed while the body was being sent';
       settled = true;
       clearTimeout(timer);
       socket.destroy();
@@ -47,7 +51,7 @@ export function rawExchange(
     }, 60_000);
     socket.on('data', (chunk: Buffer) => {
       received.push(chunk);
-      if (parseAnswer(Buffer.concat(received)).complete) settle();
+      if (written && parseAnswer(Buffer.concat(received)).complete) settle();
     });
     socket.on('error', (e: NodeJS.ErrnoException) => {
       error = e.code ?? e.message;
@@ -58,11 +62,17 @@ export function rawExchange(
     if (!body) return;
     let sent = 0;
     const filler = Buffer.alloc(body.chunk, 0x20);
+    const done = (failure?: Error | null) => {
+      if (failure) return;
+      written = true;
+      if (parseAnswer(Buffer.concat(received)).complete) settle();
+    };
     const pump = () => {
       while (sent < body.size && !socket.destroyed) {
         const n = Math.min(body.chunk, body.size - sent);
         sent += n;
-        const drained = socket.write(n === filler.length ? filler : filler.subarray(0, n));
+        const bytes = n === filler.length ? filler : filler.subarray(0, n);
+        const drained = sent < body.size ? socket.write(bytes) : socket.write(bytes, done);
         if (body.pauseMs > 0) {
           setTimeout(pump, body.pauseMs);
           return;

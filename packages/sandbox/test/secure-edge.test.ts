@@ -16,6 +16,7 @@ import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSandbox, startSandbox, TEST_PLAYERS } from '../src/index.ts';
 import { createSandboxSecurity } from '../src/secure.ts';
+import { rawExchange } from './raw-http.ts';
 
 const BRAND = 'brand-7';
 const tenant = { 'x-brand-id': BRAND, 'x-provider-id': 'studio-x', 'x-region': 'EU' };
@@ -230,6 +231,21 @@ describe('sandbox --secure: security follows the matched route, not the raw URL 
     );
     expect(await books()).toBe(before);
   }, 120_000);
+
+  it('a 10 MB body without credentials gets its 401, not a reset, also when the client asks to close', async () => {
+    const ca = loadCredentials(credentialsFile, sandbox.url).tls?.ca;
+    const size = 10 * 1024 * 1024;
+    for (const close of [false, true, false, true]) {
+      const answer = await rawExchange(
+        { port: sandbox.port, tls: { ca } },
+        'POST /v1/bets/%61uthorize HTTP/1.1\r\nHost: localhost\r\nX-Brand-Id: brand-7\r\nX-Provider-Id: studio-x\r\n' +
+          `X-Region: EU\r\nContent-Type: application/json\r\nContent-Length: ${size}\r\n${close ? 'Connection: close\r\n' : ''}\r\n`,
+        { size, chunk: 64 * 1024, pauseMs: 0 },
+      );
+      expect(`${answer.status} ${answer.error ?? ''}`).toBe('401 ');
+      expect(JSON.parse(answer.body).code).toBe('UNAUTHORIZED');
+    }
+  }, 60_000);
 
   it('paths that match no operation are refused with 404 in the error schema, before any handler', async () => {
     const before = await books();

@@ -78,6 +78,36 @@ function readBody(stream: NodeJS.ReadableStream, limit: number): Promise<Buffer 
   });
 }
 
+/**
+ * Reads and drops what is left of a refused request's body (bounded), so the refusal is not lost to a
+ * reset: closing a socket the client still writes to resets it, and a client sending a large body
+ * without credentials saw EPIPE instead of its 401. Same bounds as the contract plugin's drain.
+ */
+function drainBody(raw: NodeJS.ReadableStream & { complete?: boolean; destroyed?: boolean }): Promise<void> {
+  if (raw.complete || raw.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let received = 0;
+    const finish = () => {
+      clearTimeout(timer);
+      raw.removeListener('data', onData);
+      raw.removeListener('end', finish);
+      raw.removeListener('close', finish);
+      raw.removeListener('error', finish);
+      resolve();
+    };
+    const onData = (chunk: Buffer | string) => {
+      received += chunk.length;
+      if (received > 64 * 1024 * 1024) finish();
+    };
+    const timer = setTimeout(finish, 30_000);
+    raw.on('data', onData);
+    raw.once('end', finish);
+    raw.once('close', finish);
+    raw.once('error', finish);
+    raw.resume();
+  });
+}
+
 /** The error Fastify's own body parser raises, so the contract's error handler answers 413 PAYLOAD_TOO_LARGE. */
 const bodyTooLarge = () => new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
 
@@ -90,8 +120,9 @@ async function croupierSecurityPlugin(
   const prefix = options.prefix ?? '';
   fastify.decorateRequest('croupierPrincipal', undefined);
 
-  const refuse = (request: FastifyRequest, reply: FastifyReply, rejection: Rejection) => {
+  const refuse = async (request: FastifyRequest, reply: FastifyReply, rejection: Rejection) => {
     options.onRejection?.(rejection, request);
+    await drainBody(request.raw);
     const traceId = traceIdOf(request);
     return reply
       .code(rejection.status)
@@ -144,7 +175,7 @@ async function croupierSecurityPlugin(
     if (rawBody === undefined) throw bodyTooLarge();
     const signed = await verifier.verifyBody(input(request, rawBody), verdict);
     if (!signed.ok) {
-      refuse(request, reply, signed);
+      await refuse(request, reply, signed);
       return Readable.from([]);
     }
     options.collector?.recordAccepted();
