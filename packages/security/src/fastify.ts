@@ -83,8 +83,10 @@ function readBody(stream: NodeJS.ReadableStream, limit: number): Promise<Buffer 
  * reset: closing a socket the client still writes to resets it, and a client sending a large body
  * without credentials saw EPIPE instead of its 401. Same bounds as the contract plugin's drain.
  */
-function drainBody(raw: NodeJS.ReadableStream & { complete?: boolean; destroyed?: boolean }): Promise<void> {
-  if (raw.complete || raw.destroyed) return Promise.resolve();
+function drainBody(
+  raw: NodeJS.ReadableStream & { complete?: boolean; destroyed?: boolean; readableEnded?: boolean },
+): Promise<void> {
+  if (raw.complete || raw.readableEnded || raw.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     let received = 0;
     const finish = () => {
