@@ -266,6 +266,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * decimal string
          * @description A non-negative decimal number as a string: no sign, no exponent, at most 18 fraction
          *     digits. Converted to bigint minor units inside; never a JSON number on the wire.
          * @example 2.00
@@ -290,7 +291,8 @@ export interface components {
             currency: components["schemas"]["CurrencyCode"];
         };
         /**
-         * @description An opaque id chosen by its issuer.
+         * @description An opaque id chosen by its issuer: well-formed Unicode without control characters (C0, DEL,
+         *     C1), so every store keeps it exactly and two different ids never collide.
          * @example b_001
          */
         Identifier: string;
@@ -1747,10 +1749,11 @@ export interface operations {
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["PlayerNotFound"];
+            404: components["responses"]["AuthorizeNotFound"];
             409: components["responses"]["IdempotencyMismatch"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["CurrencyMismatch"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["PlatformDegraded"];

@@ -8,6 +8,7 @@ export const contractSchema = {
   "components": {
     "schemas": {
       "DecimalAmount": {
+        "title": "decimal string",
         "type": "string",
         "description": "A non-negative decimal number as a string: no sign, no exponent, at most 18 fraction\ndigits. Converted to bigint minor units inside; never a JSON number on the wire.\n",
         "pattern": "^(0|[1-9][0-9]*)(\\.[0-9]{1,18})?$",
@@ -51,9 +52,10 @@ export const contractSchema = {
       },
       "Identifier": {
         "type": "string",
-        "description": "An opaque id chosen by its issuer.",
+        "description": "An opaque id chosen by its issuer: well-formed Unicode without control characters (C0, DEL,\nC1), so every store keeps it exactly and two different ids never collide.\n",
         "minLength": 1,
         "maxLength": 128,
+        "pattern": "^[^\\x00-\\x1F\\x7F-\\x9F]+$",
         "examples": [
           "b_001"
         ]

@@ -249,6 +249,7 @@ export type CheckResponsibleGamingResult =
   | { status: 409; body: paths["/rg/check"]["post"]['responses']["409"]['content']["application/json"]; headers?: Record<string, string> }
   | { status: 413; body: paths["/rg/check"]["post"]['responses']["413"]['content']["application/json"]; headers?: Record<string, string> }
   | { status: 415; body: paths["/rg/check"]["post"]['responses']["415"]['content']["application/json"]; headers?: Record<string, string> }
+  | { status: 422; body: paths["/rg/check"]["post"]['responses']["422"]['content']["application/json"]; headers?: Record<string, string> }
   | { status: 429; body: paths["/rg/check"]["post"]['responses']["429"]['content']["application/json"]; headers?: Record<string, string> }
   | { status: 500; body: paths["/rg/check"]["post"]['responses']["500"]['content']["application/json"]; headers?: Record<string, string> }
   | { status: 503; body: paths["/rg/check"]["post"]['responses']["503"]['content']["application/json"]; headers?: Record<string, string> };

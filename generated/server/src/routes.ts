@@ -1400,6 +1400,12 @@ export const routes: readonly RouteSpec[] = [
           "$ref": "urn:croupier:contract:contracts:openapi:provider-platform.yaml#/components/schemas/Error"
         }
       },
+      "422": {
+        "contentType": "application/json",
+        "schema": {
+          "$ref": "urn:croupier:contract:contracts:openapi:provider-platform.yaml#/components/schemas/Error"
+        }
+      },
       "429": {
         "contentType": "application/json",
         "schema": {

@@ -19,6 +19,8 @@ export type LedgerErrorCode =
   | 'AMOUNT_EXCEEDS_PENDING'
   /** An amount is negative, not a bigint, or too large for the store. */
   | 'INVALID_AMOUNT'
+  /** A transfer set would take an account that may not go negative past the largest balance. */
+  | 'BALANCE_LIMIT'
   /** A transfer names the same account on both sides, or a malformed account. */
   | 'INVALID_TRANSFER'
   /** The database refused to change append-only rows. */

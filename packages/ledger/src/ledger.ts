@@ -24,8 +24,12 @@ export interface OpenLedgerOptions {
   migrate?: boolean;
 }
 
-const INT64_MAX = 2n ** 63n - 1n;
-const NUMERIC39_MAX = 10n ** 39n - 1n;
+/**
+ * The largest amount and balance, identical on both stores: what SQLite's INTEGER and
+ * PostgreSQL's BIGINT hold. PostgreSQL's NUMERIC columns could hold more, but a ledger whose
+ * limits depend on its store answers the same request differently on each.
+ */
+export const LEDGER_MAX_MINOR = 2n ** 63n - 1n;
 const MIGRATION_LOCK = 0x0c0c;
 
 export class Ledger {
@@ -40,12 +44,26 @@ export class Ledger {
     this.context = {
       mayGoNegative,
       accounts: new Map(),
-      maxAmount: driver.dialect === 'sqlite' ? INT64_MAX : NUMERIC39_MAX,
+      maxAmount: LEDGER_MAX_MINOR,
+      maxBalance: LEDGER_MAX_MINOR,
     };
   }
 
   get dialect(): Dialect {
     return this.driver.dialect;
+  }
+
+  /** The largest balance an account that may not go negative may reach. */
+  get maxBalance(): bigint {
+    return this.context.maxBalance;
+  }
+
+  /**
+   * Lowers the largest balance of every account that may not go negative (players); a transfer
+   * set that would pass it is refused with `BALANCE_LIMIT` and writes nothing. Never raises it.
+   */
+  limitBalances(max: bigint): void {
+    if (max > 0n && max < this.context.maxBalance) this.context.maxBalance = max;
   }
 
   /**

@@ -22,8 +22,10 @@ interface AccountInfo {
 export interface LedgerContext {
   mayGoNegative: (account: CurrencyAccountRef) => boolean;
   accounts: Map<string, AccountInfo>;
-  /** Largest absolute amount or balance the store holds (SQLite INTEGER is 64-bit). */
+  /** Largest amount of one transfer, in minor units (the same on both stores). */
   maxAmount: bigint;
+  /** Largest balance an account that may not go negative may reach; see `Ledger.limitBalances`. */
+  maxBalance: bigint;
 }
 
 const now = () => new Date().toISOString();
@@ -477,13 +479,11 @@ export class LedgerTx {
           { account: a.ref, balance: before, required: before - after },
         );
       }
-      if (after > this.context.maxAmount) {
+      if (after > this.context.maxBalance) {
         throw new LedgerError(
-          'INVALID_AMOUNT',
-          `${accountLabel(a.ref)} would overflow the store's integer range`,
-          {
-            account: a.ref,
-          },
+          'BALANCE_LIMIT',
+          `${accountLabel(a.ref)} holds ${before} minor units; the transfer set would take it past the largest balance ${this.context.maxBalance}`,
+          { account: a.ref, balance: before, limit: this.context.maxBalance },
         );
       }
       if (after !== before) next.set(a.id, after);

@@ -148,7 +148,7 @@ export async function authorizeBet(
       `the amount is in ${body.amount.currency} but session ${session.session_id} plays in ${session.currency}`,
     );
   }
-  const stake = parseWire(body.amount, '/amount').minor;
+  const stake = parseWire(body.amount, '/amount/amount').minor;
   const currency = session.currency;
   checkKyc(player.kyc_status, player.player_id);
 
@@ -351,8 +351,18 @@ async function winOnlyBet(tx: LedgerTx, now: Date, scope: Scope, body: SettleBod
     );
   }
   const player = await requirePlayer(tx, scope.brand, body.player_id);
+  checkRegion(player.region, scope.region, player.player_id);
   let session: SessionRow | null = null;
-  if (body.session_id) session = await requireSession(tx, scope.brand, body.session_id);
+  if (body.session_id) {
+    session = await requireSession(tx, scope.brand, body.session_id);
+    // The same rule as authorize: a session names its player, and a win cannot borrow another's.
+    if (session.player_id !== player.player_id) {
+      throw new WalletError(
+        'PLAYER_NOT_FOUND',
+        `session ${session.session_id} does not belong to player ${player.player_id}`,
+      );
+    }
+  }
   const at = now.toISOString();
   const bet: BetRow = {
     brand: scope.brand,
@@ -382,6 +392,22 @@ async function winOnlyBet(tx: LedgerTx, now: Date, scope: Scope, body: SettleBod
   return bet;
 }
 
+/** A settle or rollback that names a player or session must name the bet's own. */
+function assertSameParties(bet: BetRow, body: { player_id?: string; session_id?: string }): void {
+  if (body.player_id !== undefined && body.player_id !== bet.player_id) {
+    throw new WalletError(
+      'PLAYER_NOT_FOUND',
+      `bet ${bet.bet_id} does not belong to player ${body.player_id}`,
+    );
+  }
+  if (body.session_id !== undefined && bet.session_id !== null && body.session_id !== bet.session_id) {
+    throw new WalletError(
+      'SESSION_NOT_FOUND',
+      `bet ${bet.bet_id} was not placed in session ${body.session_id}`,
+    );
+  }
+}
+
 /** Credits a win (one part of it when `final: false`); the final part posts the hold to the house. */
 export async function settleBet(
   ctx: WalletContext,
@@ -399,6 +425,7 @@ export async function settleBet(
       `bet ${body.bet_id} was never authorized; settle it after its authorize succeeded`,
     );
   }
+  if (bet) assertSameParties(bet, body);
   bet ??= await winOnlyBet(tx, now, scope, body);
   const player = (await lockPlayer(tx, scope.brand, bet.player_id)) as PlayerRow;
   if (bet.state === 'rolled_back') {
@@ -414,7 +441,7 @@ export async function settleBet(
       `the win is in ${body.win.currency} but bet ${bet.bet_id} is in ${currency}`,
     );
   }
-  const win = parseWire(body.win, '/win').minor;
+  const win = parseWire(body.win, '/win/amount').minor;
   const bonusActive = bet.bonus_id
     ? (await tx.query(`SELECT 1 FROM wallet_bonuses WHERE bonus_id = ? AND state = 'active'`, [bet.bonus_id]))
         .length > 0
@@ -536,6 +563,8 @@ export async function rollbackBet(
   scope: Scope,
   body: RollbackBody,
 ): Promise<EffectResult> {
+  // An amount in a rollback is validated like any other, tombstone or not.
+  const named = body.amount ? parseWire(body.amount, '/amount/amount').minor : undefined;
   const bet = await findBet(tx, scope.brand, scope.provider, body.bet_id);
   const rollbackId = mintId('rb');
   const reason = body.reason?.slice(0, 255);
@@ -599,6 +628,14 @@ export async function rollbackBet(
     throw new WalletError(
       'CURRENCY_MISMATCH',
       `the amount is in ${body.amount.currency} but bet ${bet.bet_id} is in ${currency}`,
+    );
+  }
+  if (named !== undefined && named !== bet.amount) {
+    const held = toWireMoney(bet.amount, currency);
+    throw new WalletError(
+      'VALIDATION_FAILED',
+      `the rollback names ${body.amount?.amount} ${currency} but bet ${bet.bet_id} staked ${held.amount} ${currency}; send the bet's own amount or none`,
+      { errors: [{ path: '/amount/amount', message: `must equal the bet's stake ${held.amount}` }] },
     );
   }
   const meta = { bet_id: bet.bet_id, round_id: bet.round_id, trace_id: scope.traceId };

@@ -4,6 +4,7 @@ import { type Amount, formatAmount, fromMinor, isMoneyError, parseAmount } from 
 import type { ResolvedConfig } from './config.ts';
 import { WalletError } from './errors.ts';
 import { type EventOrigin, enqueueEvents, type WalletEvent } from './events.ts';
+import { MAX_AMOUNT_MINOR } from './limits.ts';
 
 /** What every operation of the wallet shares. */
 export interface WalletContext {
@@ -58,10 +59,13 @@ export const toWireMoney = (minor: bigint, currency: string): WireMoney => ({
   currency,
 });
 
-/** Parses a wire amount; a malformed or over-precise amount is the caller's bad input (400). */
+/**
+ * Parses a wire amount; a malformed, over-precise or too large amount (past `MAX_AMOUNT_MINOR`),
+ * or an unknown currency, is the caller's bad input (400).
+ */
 export function parseWire(wire: WireMoney, path: string): Amount {
   try {
-    return parseAmount(wire.amount, wire.currency);
+    return parseAmount(wire.amount, wire.currency, { maxMinor: MAX_AMOUNT_MINOR });
   } catch (error) {
     if (isMoneyError(error)) {
       throw new WalletError('VALIDATION_FAILED', `${path}: ${error.message}`, {

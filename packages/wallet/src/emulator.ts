@@ -11,6 +11,7 @@ import {
 } from './context.ts';
 import { WalletError } from './errors.ts';
 import type { EffectResult } from './idempotency.ts';
+import { checkRegion } from './sessions.ts';
 
 /**
  * The sandbox's wallet emulator: plain cash debits and credits keyed by the provider's
@@ -33,6 +34,8 @@ export interface EmulatorRollbackBody {
 interface Scope {
   brand: string;
   provider: string;
+  /** X-Region: the emulator keeps data residency like every other money operation. */
+  region: string;
 }
 
 interface TransactionRow {
@@ -87,6 +90,7 @@ export async function emulatorMove(
   body: EmulatorBody,
 ): Promise<EffectResult> {
   const player = await requirePlayer(tx, scope.brand, body.player_id);
+  checkRegion(player.region, scope.region, player.player_id);
   if (await findTransaction(tx, scope, body.transaction_id)) {
     throw new WalletError('DUPLICATE', `transaction ${body.transaction_id} already exists under another key`);
   }
@@ -96,7 +100,7 @@ export async function emulatorMove(
       `player ${player.player_id} plays in ${player.currency}, not ${body.amount.currency}`,
     );
   }
-  const amount = parseWire(body.amount, '/amount').minor;
+  const amount = parseWire(body.amount, '/amount/amount').minor;
   const cash = cashAccount(scope.brand, player.player_id);
   const house = houseOf(scope.brand, type === 'debit' ? 'bets' : 'wins');
   try {
@@ -161,7 +165,16 @@ export async function emulatorRollback(
       `no debit or credit ${body.original_transaction_id} to reverse`,
     );
   }
+  // A rollback naming another player than the original's is not about that transaction: from the
+  // named player's side it does not exist.
+  if (body.player_id !== undefined && body.player_id !== original.player_id) {
+    throw new WalletError(
+      'TRANSACTION_NOT_FOUND',
+      `player ${body.player_id} has no debit or credit ${body.original_transaction_id} to reverse`,
+    );
+  }
   const player = await requirePlayer(tx, scope.brand, original.player_id);
+  checkRegion(player.region, scope.region, player.player_id);
   if (original.rolled_back) {
     throw new WalletError(
       'ALREADY_ROLLED_BACK',

@@ -1,10 +1,10 @@
 import { spanNames, withSpan } from '@croupier/telemetry';
-import type { LedgerTx } from '@croupier/ledger';
+import { isLedgerError, type LedgerTx } from '@croupier/ledger';
 import { canonicalJson, sha256 } from './canonical.ts';
 import type { RequestScope, WalletContext } from './context.ts';
-import { errorBody, isWalletError, type WalletError } from './errors.ts';
+import { errorBody, isWalletError, WalletError } from './errors.ts';
 import type { WalletEvent } from './events.ts';
-import { emit, originOf } from './context.ts';
+import { emit, originOf, toWireMoney } from './context.ts';
 
 export interface WireResponse {
   status: number;
@@ -24,6 +24,26 @@ export interface EffectResult extends WireResponse {
  * appear later: a settle that overtook its authorize must succeed on retry) and 5xx (transient).
  */
 const storedRefusal = (status: number) => status >= 400 && status < 500 && status !== 404;
+
+/**
+ * Ledger refusals that are the caller's input, not the wallet's fault: a credit past the largest
+ * balance. Answered as a stored 400 instead of escaping as a 500.
+ */
+function asRefusal(error: unknown): unknown {
+  if (isLedgerError(error, 'BALANCE_LIMIT')) {
+    const account = error.details.account as { kind?: string; currency?: string } | undefined;
+    const currency = account?.currency ?? '';
+    const limit = typeof error.details.limit === 'bigint' ? error.details.limit : undefined;
+    const largest =
+      limit !== undefined && currency ? `${toWireMoney(limit, currency).amount} ${currency}` : 'the limit';
+    return new WalletError(
+      'VALIDATION_FAILED',
+      `this would take the player's ${account?.kind ?? ''} balance past the largest balance ${largest}; nothing was moved`,
+      { errors: [{ path: '', message: `balance would exceed ${largest}` }] },
+    );
+  }
+  return error;
+}
 
 class Unstored {
   constructor(readonly error: WalletError) {}
@@ -84,7 +104,8 @@ export async function idempotent(
           let result: EffectResult;
           try {
             result = await tx.savepoint(() => effect(tx, now));
-          } catch (error) {
+          } catch (thrown) {
+            const error = asRefusal(thrown);
             if (!isWalletError(error)) throw error;
             if (!storedRefusal(error.status)) throw new Unstored(error);
             result = {

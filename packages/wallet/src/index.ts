@@ -10,6 +10,7 @@ export type { RequestScope, WireBalance, WireMoney } from './context.ts';
 export { type ErrorBody, type ErrorCode, isWalletError, WalletError } from './errors.ts';
 export { type EventEnvelope, subjectOf, type WalletEvent } from './events.ts';
 export type { WireResponse } from './idempotency.ts';
+export { MAX_AMOUNT_MINOR, MAX_BALANCE_MINOR } from './limits.ts';
 export type { Mismatch, MismatchCheck, ReconcileReport } from './reconcile.ts';
 export type { RgProfile, RgReason } from './rg.ts';
 export { walletMigrations } from './schema.ts';

@@ -31,6 +31,7 @@ import {
 import { WalletError } from './errors.ts';
 import { type EmulatorBody, type EmulatorRollbackBody, emulatorMove, emulatorRollback } from './emulator.ts';
 import type { EventOrigin, WalletEvent } from './events.ts';
+import { MAX_AMOUNT_MINOR, MAX_BALANCE_MINOR } from './limits.ts';
 import { idempotent, purgeIdempotencyKeys, readOnly, type WireResponse } from './idempotency.ts';
 import { type ReconcileReport, reconcile } from './reconcile.ts';
 import { evaluateRg, loadRgProfile, type RgProfile } from './rg.ts';
@@ -39,6 +40,7 @@ import {
   type CreateSessionBody,
   createSession,
   endSession,
+  checkRegion,
   expiredSessionIds,
   requireSession,
   sessionBody,
@@ -96,6 +98,8 @@ function contractVersion(): string | undefined {
 export async function createWallet(options: CreateWalletOptions) {
   const ledger = options.ledger;
   await ledger.migrate(walletMigrations);
+  // The same largest player balance on both stores; see limits.ts.
+  ledger.limitBalances(MAX_BALANCE_MINOR);
   const ctx: WalletContext = {
     ledger,
     clock: options.clock ?? (() => new Date()),
@@ -200,11 +204,23 @@ export async function createWallet(options: CreateWalletOptions) {
         const player = rows[0];
         if (!player)
           throw new WalletError('PLAYER_NOT_FOUND', `no player ${body.player_id} in brand ${scope.brand}`);
-        const session = body.session_id ? await findSession(tx, scope.brand, body.session_id) : null;
-        const stake =
-          body.amount && body.amount.currency === player.currency
-            ? parseWire(body.amount, '/amount').minor
-            : 0n;
+        checkRegion(player.region, scope.region, player.player_id);
+        // The stop light answers for this player, in this player's currency, in a session of theirs:
+        // anything else would be a green light for a question nobody asked.
+        const stake = body.amount ? parseWire(body.amount, '/amount/amount').minor : 0n;
+        if (body.amount && body.amount.currency !== player.currency) {
+          throw new WalletError(
+            'CURRENCY_MISMATCH',
+            `player ${player.player_id} plays in ${player.currency}, not ${body.amount.currency}; ask in ${player.currency}`,
+          );
+        }
+        const session = body.session_id ? await requireSession(tx, scope.brand, body.session_id) : null;
+        if (session && session.player_id !== player.player_id) {
+          throw new WalletError(
+            'PLAYER_NOT_FOUND',
+            `session ${session.session_id} does not belong to player ${player.player_id}`,
+          );
+        }
         const verdict = await evaluateRg(tx, {
           player,
           profile: await loadRgProfile(tx, scope.brand, player.player_id),
@@ -244,7 +260,7 @@ export async function createWallet(options: CreateWalletOptions) {
 
     /** Creates (or updates) a player and credits `cash` from the brand's deposits account. */
     async seedPlayer(input: SeedPlayerInput): Promise<void> {
-      const cash = parseAmount(input.cash, input.currency).minor;
+      const cash = parseAmount(input.cash, input.currency, { maxMinor: MAX_BALANCE_MINOR }).minor;
       await admin(
         input.brand,
         async (tx, now, events) => {
@@ -335,7 +351,7 @@ export async function createWallet(options: CreateWalletOptions) {
             `BONUS_ACTIVE: player ${input.player_id} already has an active bonus; wait for it to end`,
           );
         }
-        const amount = parseAmount(input.amount, currency).minor;
+        const amount = parseAmount(input.amount, currency, { maxMinor: MAX_AMOUNT_MINOR }).minor;
         const multiplier = input.wagering_multiplier ?? ctx.config.defaultWageringMultiplier;
         const bonus: BonusRow = {
           bonus_id: input.bonus_id ?? newBonusId(),
@@ -346,7 +362,9 @@ export async function createWallet(options: CreateWalletOptions) {
           amount,
           wagering_required: amount * BigInt(multiplier),
           wagered: 0n,
-          max_bet: input.max_bet ? parseAmount(input.max_bet, currency).minor : null,
+          max_bet: input.max_bet
+            ? parseAmount(input.max_bet, currency, { maxMinor: MAX_AMOUNT_MINOR }).minor
+            : null,
           expires_at:
             input.expires_at ?? new Date(now.getTime() + ctx.config.bonusTtlSeconds * 1000).toISOString(),
           state: 'active',

@@ -11,6 +11,7 @@ import type {
   FastifyServerOptions,
   HTTPMethods,
 } from 'fastify';
+import { assertStorableJson, JsonBodyRefusal } from './json-body.ts';
 
 // ajv-formats is CommonJS: under NodeNext its default import is `module.exports`, which carries `.default`.
 const addFormats = addFormatsModule.default;
@@ -253,6 +254,38 @@ function ajvErrors(errors: ErrorObject[] | null | undefined, where?: string) {
   }));
 }
 
+/**
+ * One violation as a person reads it: the field and the rule, with the schema's own example when
+ * it has one (`/amount/amount must be a decimal string such as "2.00"`), so the top-level message
+ * alone says what to fix.
+ */
+function describeViolation(e: ErrorObject): string {
+  const where = e.instancePath || '/';
+  const parent = (e.parentSchema ?? {}) as { title?: string; examples?: unknown[]; type?: unknown };
+  const example =
+    Array.isArray(parent.examples) && parent.examples.length > 0 ? parent.examples[0] : undefined;
+  const such = example === undefined ? '' : ` such as ${JSON.stringify(example)}`;
+  if (e.keyword === 'type') {
+    const expected = parent.title ?? String((e.params as { type?: unknown }).type ?? 'value');
+    return `${where} must be ${/^[aeiou]/i.test(expected) ? 'an' : 'a'} ${expected}${such}`;
+  }
+  if (e.keyword === 'pattern' || e.keyword === 'format') {
+    return `${where} ${e.message ?? 'is invalid'}${parent.title ? ` (${parent.title}${such})` : such}`;
+  }
+  if (e.keyword === 'additionalProperties') {
+    const extra = (e.params as { additionalProperty?: string }).additionalProperty;
+    return `${where} must not have the property "${extra}"`;
+  }
+  return `${where} ${e.message ?? 'is invalid'}`;
+}
+
+function validationMessage(context: string | undefined, errors: readonly ErrorObject[]): string {
+  const [first] = errors;
+  if (!first) return `request ${context ?? 'input'} does not match the contract`;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more in details.errors)` : '';
+  return `request ${context ?? 'input'} ${describeViolation(first)}${more}`;
+}
+
 function templateMatcher(path: string): RegExp {
   const escaped = path
     .split(/\{[^}]+\}/)
@@ -304,6 +337,8 @@ export async function registerContract(
       allErrors: true,
       coerceTypes: coerce ? 'array' : false,
       useDefaults: true,
+      // Errors carry their schema, so a refusal can quote the contract's example; costs nothing on success.
+      verbose: true,
     });
     addFormats(ajv);
     for (const format of contract.annotationFormats) ajv.addFormat(format, true);
@@ -338,6 +373,22 @@ export async function registerContract(
     );
   }
 
+  // Fastify's own JSON parser (prototype-poisoning protection included), then the storable-JSON
+  // check: too deep, lone surrogates or NUL answer 400 here instead of 500 in a store.
+  const defaultJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    defaultJson(request, body as string, (error: Error | null, value?: unknown) => {
+      if (error) return done(error as FastifyError, undefined);
+      try {
+        assertStorableJson(value);
+      } catch (refusal) {
+        return done(refusal as FastifyError, undefined);
+      }
+      done(null, value);
+    });
+  });
+
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-trace-id', traceIdOf(request));
   });
@@ -364,11 +415,17 @@ export async function registerContract(
     // A body refused half-way (too large, wrong media type) is read to its end first: answering and
     // closing while the client still sends resets the connection, and the client never sees the answer.
     await drainRequest(request.raw);
+    if ((error as unknown) instanceof JsonBodyRefusal) {
+      const refusal = error as unknown as JsonBodyRefusal;
+      return send(reply, 'VALIDATION_FAILED', refusal.message, {
+        errors: [{ in: 'body', path: refusal.path, keyword: 'storable', message: refusal.rule }],
+      });
+    }
     if (error.validation) {
       return send(
         reply,
         'VALIDATION_FAILED',
-        `request ${error.validationContext ?? 'input'} does not match the contract`,
+        validationMessage(error.validationContext, error.validation as ErrorObject[]),
         {
           errors: error.validation.map((e) => ({
             in: error.validationContext,
