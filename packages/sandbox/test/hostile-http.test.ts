@@ -109,6 +109,18 @@ describe.each(modes)(
       expect(JSON.parse(big.body).code).toBe('PAYLOAD_TOO_LARGE');
     });
 
+    it('a 1 MB header sent in pieces gets its 431 after the client finished sending, not a reset', async () => {
+      for (const pauseMs of [0, 1]) {
+        const answer = await rawExchange(target(), `GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: a`, {
+          size: 1024 * 1024,
+          chunk: 16 * 1024,
+          pauseMs,
+        });
+        expect(`${answer.status} ${answer.error ?? ''}`).toBe('431 ');
+        expect(verdict(answer)).toBeUndefined();
+      }
+    });
+
     it('generated hostile headers (names, values, sizes) on reads and writes', async () => {
       await fc.assert(
         fc.asyncProperty(

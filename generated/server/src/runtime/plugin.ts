@@ -193,6 +193,28 @@ function parserRefusal(error: NodeJS.ErrnoException): { status: number; code: st
 }
 
 /**
+ * Closes a socket whose request was refused only once the client has stopped sending (its FIN, or
+ * half a second of silence, or 10 s at most), reading and dropping what still arrives: closing while
+ * the client writes makes the kernel reset the connection, and a client still sending a 1 MB header
+ * lost its 431 to that reset.
+ */
+function closeWhenQuiet(socket: Socket): void {
+  const close = () => {
+    clearTimeout(quiet);
+    clearTimeout(cap);
+    socket.removeListener('data', onData);
+    socket.end();
+    setTimeout(() => socket.destroy(), 1_000).unref();
+  };
+  const onData = () => quiet.refresh();
+  const quiet = setTimeout(close, 500);
+  const cap = setTimeout(close, 10_000);
+  socket.on('data', onData);
+  socket.once('end', close);
+  socket.resume();
+}
+
+/**
  * Options for the Fastify constructor so that the answers given before any route runs (Node's
  * parser, the router's bad percent-escapes and over-long parameters, requests during shutdown) use
  * the contract's error body like every other answer. Pass them where the server is created:
@@ -205,21 +227,22 @@ export function serverOptions(
   'clientErrorHandler' | 'frameworkErrors' | 'return503OnClosing' | 'routerOptions'
 > & { http: { requireHostHeader: boolean } } {
   const catalogue = { ...DEFAULT_STATUS, ...errorCatalogue };
+  // Node reports the parse error again for every later chunk of the same socket: answer once only.
+  const answered = new WeakSet<Socket>();
   return {
     clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket) {
-      if (error.code === 'ECONNRESET' || socket.destroyed) return;
+      if (error.code === 'ECONNRESET' || socket.destroyed || answered.has(socket)) return;
+      answered.add(socket);
       const refusal = parserRefusal(error);
       const traceId = randomUUID();
       const body = JSON.stringify(problemOf(catalogue, refusal.code, refusal.message, traceId));
       if (socket.writable) {
-        socket.end(
+        socket.write(
           `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status] ?? 'Error'}\r\n` +
             'Content-Type: application/json; charset=utf-8\r\n' +
             `Content-Length: ${Buffer.byteLength(body)}\r\nX-Trace-Id: ${traceId}\r\nConnection: close\r\n\r\n${body}`,
         );
-        // Whatever the client still sends is read and dropped, so closing does not reset the answer away.
-        socket.resume();
-        setTimeout(() => socket.destroy(), 5_000).unref();
+        closeWhenQuiet(socket);
       } else socket.destroy();
     },
     frameworkErrors(error, request, reply) {
