@@ -164,7 +164,7 @@ export class Ledger {
          WHERE b.balance <> h.open ORDER BY a.id`,
       );
       const ok =
-        currencies.every((c) => c.sum === 0n) &&
+        currencies.every((c) => BigInt(c.sum) === 0n) &&
         balanceMismatches.length === 0 &&
         negativeBalances.length === 0 &&
         heldMismatches.length === 0;

@@ -88,6 +88,7 @@ export class LedgerTx {
   async savepoint<T>(work: () => Promise<T>): Promise<T> {
     this.savepoints += 1;
     const name = `ledger_sp_${this.savepoints}`;
+    const accountsBefore = new Set(this.createdAccounts.keys());
     await this.session.exec(`SAVEPOINT ${name}`);
     try {
       const result = await work();
@@ -96,6 +97,11 @@ export class LedgerTx {
     } catch (error) {
       await this.session.exec(`ROLLBACK TO SAVEPOINT ${name}`);
       await this.session.exec(`RELEASE SAVEPOINT ${name}`);
+      // Accounts opened inside the savepoint are gone with it: they must not reach the ledger's
+      // cache at commit, or the next transfer names an account id that does not exist (a 500).
+      for (const label of [...this.createdAccounts.keys()]) {
+        if (!accountsBefore.has(label)) this.createdAccounts.delete(label);
+      }
       throw translateDbError(error);
     }
   }
@@ -128,16 +134,18 @@ export class LedgerTx {
        WHERE a.owner = ? AND a.kind = ? AND a.currency = ?`,
       params,
     );
-    return rows[0]?.balance ?? 0n;
+    return BigInt(rows[0]?.balance ?? 0n);
   }
 
   /** Every account of one owner (e.g. a player's cash, bonus and held in each currency). */
   async balances(owner: string): Promise<AccountBalance[]> {
-    return this.session.query<AccountBalance>(
+    const rows = await this.session.query<AccountBalance>(
       `SELECT a.owner, a.kind, a.currency, ${this.balanceExpression()} AS balance FROM ledger_accounts a
        LEFT JOIN ledger_balances b ON b.account_id = a.id WHERE a.owner = ? ORDER BY a.currency, a.kind`,
       [owner],
     );
+    // A house account's sum past 64 bits arrives as a decimal string from SQLite; see exactSum.
+    return rows.map((r) => ({ ...r, balance: BigInt(r.balance) }));
   }
 
   /** Maintained balance where there is one; otherwise (house accounts) the sum of the entries. */

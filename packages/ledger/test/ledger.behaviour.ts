@@ -73,6 +73,37 @@ export function ledgerBehaviour(factory: LedgerStoreFactory): void {
       await store?.dispose();
     });
 
+    it('forgets accounts opened inside a savepoint that rolled back, so the next transfer finds its accounts', async () => {
+      const player = `sp-${Math.random().toString(36).slice(2)}`;
+      await ledger.transaction(async (tx) => {
+        await tx
+          .savepoint(async () => {
+            await tx.postTransfers([
+              {
+                id: `sp-${player}-1`,
+                debit: float,
+                credit: playerAccount(player, 'cash'),
+                amount: 5n,
+                currency: EUR,
+              },
+            ]);
+            throw new Error('refused after opening the account');
+          })
+          .catch(() => undefined);
+      });
+      await deposit(ledger, player, 7n);
+      expect(await ledger.transaction((tx) => tx.balance(cash(player)))).toBe(7n);
+    });
+
+    it('refuses a transfer set past the largest balance with BALANCE_LIMIT, writing nothing', async () => {
+      const player = `max-${Math.random().toString(36).slice(2)}`;
+      await deposit(ledger, player, ledger.maxBalance - 1n);
+      await expectCode(deposit(ledger, player, 2n), 'BALANCE_LIMIT');
+      await deposit(ledger, player, 1n);
+      expect(await ledger.transaction((tx) => tx.balance(cash(player)))).toBe(ledger.maxBalance);
+      expect((await ledger.verifyTotals()).ok).toBe(true);
+    });
+
     describe('transfers', () => {
       it('moves money with balanced entries and keeps every currency summing to zero', async () => {
         await deposit(ledger, 't1', 1000n, 't1-dep');

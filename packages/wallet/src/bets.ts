@@ -69,7 +69,11 @@ interface Scope {
 const cashHold = (holdId: string) => `${holdId}:cash`;
 const bonusHold = (holdId: string) => `${holdId}:bonus`;
 
-async function insertBet(tx: LedgerTx, bet: BetRow): Promise<void> {
+/**
+ * Inserts the bet row; false when a concurrent transaction committed a row with the same id first
+ * (the unique key waits for it). The caller then reads that row and answers by its state.
+ */
+async function tryInsertBet(tx: LedgerTx, bet: BetRow): Promise<boolean> {
   const columns = Object.keys(bet) as (keyof BetRow)[];
   try {
     await tx.savepoint(() =>
@@ -78,13 +82,31 @@ async function insertBet(tx: LedgerTx, bet: BetRow): Promise<void> {
         columns.map((c) => bet[c]),
       ),
     );
+    return true;
   } catch (error) {
     const code = (error as { code?: string }).code ?? '';
-    if (code === '23505' || code.startsWith('SQLITE_CONSTRAINT')) {
-      throw new WalletError('DUPLICATE', `bet ${bet.bet_id} already exists for provider ${bet.provider}`);
-    }
+    if (code === '23505' || code.startsWith('SQLITE_CONSTRAINT')) return false;
     throw error;
   }
+}
+
+/** What a bet id that is already taken answers to a new authorize or win. */
+function takenBetId(existing: BetRow | null, betId: string): WalletError {
+  if (existing?.tombstone) {
+    return new WalletError(
+      'BET_ROLLED_BACK',
+      `bet ${betId} was rolled back before it was authorized; it stays void`,
+    );
+  }
+  return new WalletError(
+    'DUPLICATE',
+    `bet ${betId} was already authorized under another idempotency key; reuse that key to replay it`,
+  );
+}
+
+async function insertBet(tx: LedgerTx, bet: BetRow): Promise<void> {
+  if (await tryInsertBet(tx, bet)) return;
+  throw takenBetId(await findBet(tx, bet.brand, bet.provider, bet.bet_id, { lock: true }), bet.bet_id);
 }
 
 function insufficient(cash: bigint, bonus: bigint, currency: string): WalletError {
@@ -119,18 +141,7 @@ export async function authorizeBet(
   }
   const player = await requirePlayer(tx, scope.brand, session.player_id);
   const existing = await findBet(tx, scope.brand, scope.provider, body.bet_id);
-  if (existing?.tombstone) {
-    throw new WalletError(
-      'BET_ROLLED_BACK',
-      `bet ${body.bet_id} was rolled back before it was authorized; it stays void`,
-    );
-  }
-  if (existing) {
-    throw new WalletError(
-      'DUPLICATE',
-      `bet ${body.bet_id} was already authorized under another idempotency key; reuse that key to replay it`,
-    );
-  }
+  if (existing) throw takenBetId(existing, body.bet_id);
   const status = sessionStatus(session, now);
   if (status === 'ended') {
     throw new WalletError('SESSION_ENDED', `session ${session.session_id} was ended; open a new one`);
@@ -418,7 +429,7 @@ export async function settleBet(
 ): Promise<EffectResult> {
   const winType = body.win_type ?? 'regular';
   const final = body.final ?? true;
-  let bet = await findBet(tx, scope.brand, scope.provider, body.bet_id);
+  let bet = await findBet(tx, scope.brand, scope.provider, body.bet_id, { lock: true });
   if (!bet && winType === 'regular') {
     throw new WalletError(
       'BET_NOT_FOUND',
@@ -565,13 +576,15 @@ export async function rollbackBet(
 ): Promise<EffectResult> {
   // An amount in a rollback is validated like any other, tombstone or not.
   const named = body.amount ? parseWire(body.amount, '/amount/amount').minor : undefined;
-  const bet = await findBet(tx, scope.brand, scope.provider, body.bet_id);
+  let bet = await findBet(tx, scope.brand, scope.provider, body.bet_id, { lock: true });
   const rollbackId = mintId('rb');
   const reason = body.reason?.slice(0, 255);
+  // An authorize of the same bet may commit between our read and our tombstone: then there is a
+  // bet after all, and this rollback voids it instead of answering DUPLICATE.
   if (!bet) {
     const playerId = typeof body.player_id === 'string' && body.player_id ? body.player_id : 'unknown';
     const at = now.toISOString();
-    await insertBet(tx, {
+    const left = await tryInsertBet(tx, {
       brand: scope.brand,
       provider: scope.provider,
       bet_id: body.bet_id,
@@ -595,23 +608,27 @@ export async function rollbackBet(
       created_at: at,
       updated_at: at,
     });
-    return {
-      status: 200,
-      events: [
-        {
-          type: 'bet.rolled_back',
-          playerId,
-          payload: {
-            bet_id: body.bet_id,
-            round_id: body.round_id,
-            rollback_id: rollbackId,
-            tombstone: true,
-            ...(reason ? { reason } : {}),
+    if (left) {
+      return {
+        status: 200,
+        events: [
+          {
+            type: 'bet.rolled_back',
+            playerId,
+            payload: {
+              bet_id: body.bet_id,
+              round_id: body.round_id,
+              rollback_id: rollbackId,
+              tombstone: true,
+              ...(reason ? { reason } : {}),
+            },
           },
-        },
-      ],
-      body: { status: 'rolled_back', rollback_id: rollbackId },
-    };
+        ],
+        body: { status: 'rolled_back', rollback_id: rollbackId },
+      };
+    }
+    bet = await findBet(tx, scope.brand, scope.provider, body.bet_id, { lock: true });
+    if (!bet) throw new Error(`bet ${body.bet_id}: its id is taken but no row is visible`);
   }
   const player = (await lockPlayer(tx, scope.brand, bet.player_id)) as PlayerRow | null;
   if (bet.state === 'rolled_back') {

@@ -195,15 +195,22 @@ export interface BetRow {
   updated_at: string;
 }
 
-/** Bet ids are unique per brand and provider: two providers (or two players) never collide. */
+/**
+ * Bet ids are unique per brand and provider: two providers (or two players) never collide.
+ * `lock` takes the bet's row lock on PostgreSQL (SQLite writers are already serial): settle and
+ * rollback of one bet then queue on it and each reads the state the other committed, so exactly
+ * one of them wins and the other answers what happened.
+ */
 export async function findBet(
   tx: LedgerTx,
   brand: string,
   provider: string,
   betId: string,
+  options: { lock?: boolean } = {},
 ): Promise<BetRow | null> {
+  const lock = options.lock && tx.dialect === 'postgres' ? ' FOR UPDATE' : '';
   const rows = await tx.query<BetRow>(
-    `SELECT * FROM wallet_bets WHERE brand = ? AND provider = ? AND bet_id = ?`,
+    `SELECT * FROM wallet_bets WHERE brand = ? AND provider = ? AND bet_id = ?${lock}`,
     [brand, provider, betId],
   );
   return rows[0] ?? null;

@@ -15,6 +15,7 @@ export type { Mismatch, MismatchCheck, ReconcileReport } from './reconcile.ts';
 export type { RgProfile, RgReason } from './rg.ts';
 export { walletMigrations } from './schema.ts';
 export { SANDBOX_BRAND, SANDBOX_PROVIDER, SANDBOX_REGION, seedSandboxPlayers } from './seed.ts';
+export { type ExistingStoreOptions, missingWalletStore } from './store-check.ts';
 export { createWalletServer, walletHandlers, type WalletServerOptions } from './server.ts';
 export { startWalletProcess, type WalletProcess, type WalletProcessOptions } from './process.ts';
 export { type ServeOptions, serveWallet, type ServingWallet } from './serve.ts';

@@ -55,6 +55,7 @@ export async function netLossSince(
      WHERE brand = ? AND player_id = ? AND created_at >= ? AND state <> 'rolled_back'`,
     [brand, playerId, since.toISOString()],
   );
+  // BigInt(): a sum past 64 bits arrives from SQLite as a decimal string (see the ledger's exactSum).
   return BigInt(rows[0]?.staked ?? 0n) - BigInt(rows[0]?.won ?? 0n);
 }
 

@@ -279,6 +279,32 @@ export function hostileBehaviour(store: WalletStore): void {
       expect((await books(rich)).EUR?.held).toBe('0.01');
     });
 
+    it('keeps house accounts and loss-limit sums exact past 64 bits, so books still reconcile (class 5)', async () => {
+      // Ten players at the largest balance put the brand's deposits account at -10^19 minor units,
+      // past what a 64-bit integer holds; its sum must stay exact and every read must still answer.
+      const whales: string[] = [];
+      for (let i = 0; i < 10; i++) whales.push(await player(decimal(MAX_BALANCE_MINOR)));
+      const totals = await wallet.ledger.verifyTotals();
+      expect(
+        totals.ok,
+        JSON.stringify(totals.currencies, (_k, v) => (typeof v === 'bigint' ? String(v) : v)),
+      ).toBe(true);
+      const limited = await player(decimal(MAX_BALANCE_MINOR), { rg: { loss_limits: { day: '1.00' } } });
+      const s = await api.openSession(limited);
+      for (let i = 0; i < 3; i++) {
+        const bet = uniqueId('b');
+        const auth = await api.authorize(s, bet, '0.50');
+        expect(auth.status, auth.raw).toBe(200);
+        expect((await api.settle(bet, '0.50')).status).toBe(200);
+      }
+      const check = await api.post('/rg/check', {
+        player_id: limited,
+        amount: { amount: '1.00', currency: 'EUR' },
+      });
+      expect(check.status, check.raw).toBe(200);
+      expect(whales).toHaveLength(10);
+    });
+
     it('validates a rollback amount like any other and refuses one that disagrees with the bet (class 6)', async () => {
       const p = await player();
       const s = await api.openSession(p);

@@ -20,6 +20,22 @@ const openStore = async (options: StoreOptions) =>
     file: options.file ?? DEFAULT_FILE,
   });
 
+/**
+ * Opens a wallet that must already exist: audit verification and reconciliation of a wrong path
+ * would otherwise create an empty database and report it clean. Missing → message, exit 2.
+ */
+async function openExistingStore(options: StoreOptions) {
+  const wallet = await import('@croupier/wallet');
+  const where = { url: options.databaseUrl ?? process.env.DATABASE_URL, file: options.file ?? DEFAULT_FILE };
+  const missing = await wallet.missingWalletStore(where);
+  if (missing) {
+    process.stderr.write(`croupier: WALLET_NOT_FOUND: ${missing}\n`);
+    process.exitCode = 2;
+    return undefined;
+  }
+  return openStore(options);
+}
+
 export function registerWallet(program: Command): void {
   const wallet = program
     .command('wallet')
@@ -83,7 +99,8 @@ Examples:
       '\nExamples:\n  $ croupier wallet audit verify\n  $ croupier wallet audit verify --file ./wallet.sqlite',
     )
     .action(async (options: StoreOptions) => {
-      const store = await openStore(options);
+      const store = await openExistingStore(options);
+      if (!store) return;
       try {
         const result = await store.verifyAuditChain();
         if (result.ok) process.stdout.write(`audit chain ok (${result.entries} entries)\n`);
@@ -108,7 +125,8 @@ Examples:
       '\nExamples:\n  $ croupier wallet reconcile\n  $ croupier wallet reconcile --database-url $DATABASE_URL',
     )
     .action(async (options: StoreOptions) => {
-      const store = await openStore(options);
+      const store = await openExistingStore(options);
+      if (!store) return;
       try {
         const report = await store.reconcile();
         for (const m of report.mismatches)

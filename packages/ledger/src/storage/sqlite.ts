@@ -41,6 +41,28 @@ const bindable = (params: readonly SqlValue[]): BindValue[] =>
  * better-sqlite3 is synchronous while our API is async, so transactions of this process are
  * queued one after another: an `await` inside one transaction must not let another one in.
  */
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
+
+/**
+ * SUM over integers, exact in bigint. SQLite's own SUM throws `integer overflow` as soon as a
+ * running total leaves 64 bits, even when the final total fits (a +max and a -max entry), which
+ * would turn a house account's or a loss limit's sum into a 500. A total past 64 bits comes back
+ * as its decimal string (SQLite cannot hold it as an integer); readers wrap sums in `BigInt()`.
+ */
+const exactSum = {
+  start: (): bigint | null => null,
+  step(total: bigint | null, value: unknown): bigint | null {
+    if (value === null || value === undefined) return total;
+    if (typeof value === 'number' && !Number.isInteger(value)) {
+      throw new TypeError('SUM over a non-integer: money columns hold integers only');
+    }
+    return (total ?? 0n) + BigInt(value as bigint | number | string);
+  },
+  result: (total: bigint | null): bigint | string | null =>
+    total === null ? null : total >= INT64_MIN && total <= INT64_MAX ? total : total.toString(),
+};
+
 export class SqliteDriver implements StorageDriver {
   readonly dialect = 'sqlite' as const;
   private readonly db: Database.Database;
@@ -55,6 +77,7 @@ export class SqliteDriver implements StorageDriver {
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
+    this.db.aggregate('sum', exactSum);
   }
 
   transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
