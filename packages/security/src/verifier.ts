@@ -89,7 +89,9 @@ export function createRequestVerifier(options: RequestVerifierOptions) {
   };
 
   function operationOf(input: VerifiableRequest): OperationSecurity | undefined {
-    if (input.operationId) return options.operations[input.operationId];
+    // An id the table does not know (another contract's route config) falls back to the template.
+    const named = input.operationId ? options.operations[input.operationId] : undefined;
+    if (named) return named;
     if (input.route === null) return undefined;
     if (input.route !== undefined) return findOperation(input.method, input.route);
     const path = canonicalPath(input.url);
