@@ -16,6 +16,8 @@ export interface RawBody {
   chunk: number;
   /** Pause between writes, in ms (0: as fast as the socket drains). */
   pauseMs: number;
+  /** Bytes written after the body, e.g. the last chunk of a chunked body. */
+  trailer?: string;
 }
 
 /**
@@ -72,7 +74,13 @@ export function rawExchange(
         const n = Math.min(body.chunk, body.size - sent);
         sent += n;
         const bytes = n === filler.length ? filler : filler.subarray(0, n);
-        const drained = sent < body.size ? socket.write(bytes) : socket.write(bytes, done);
+        const last = sent >= body.size;
+        const drained = last
+          ? socket.write(
+              body.trailer ? Buffer.concat([bytes, Buffer.from(body.trailer, 'latin1')]) : bytes,
+              done,
+            )
+          : socket.write(bytes);
         if (body.pauseMs > 0) {
           setTimeout(pump, body.pauseMs);
           return;

@@ -329,6 +329,27 @@ describe('sandbox --secure: one encoding per signature, replay keyed on what was
     };
   };
 
+  it('with every credential, a 10 MB signed body gets 413 PAYLOAD_TOO_LARGE (read only up to the limit), not a reset', async () => {
+    const tls = loadCredentials(credentialsFile, sandbox.url).tls;
+    const size = 10 * 1024 * 1024;
+    for (const lie of [false, true]) {
+      // `lie`: a Content-Length within the limit is not trusted, the bytes are counted.
+      const head =
+        'POST /wallet/credit HTTP/1.1\r\nHost: localhost\r\nX-Brand-Id: brand-7\r\nX-Provider-Id: studio-x\r\n' +
+        `X-Region: EU\r\nAuthorization: Bearer ${bearer}\r\nX-Idempotency-Key: k_${randomUUID()}\r\n` +
+        `Content-Type: application/json\r\n${lie ? 'Transfer-Encoding: chunked' : `Content-Length: ${size}`}\r\n\r\n` +
+        (lie ? `${size.toString(16)}\r\n` : '');
+      const answer = await rawExchange({ port: sandbox.port, ...(tls ? { tls } : {}) }, head, {
+        size,
+        chunk: 64 * 1024,
+        pauseMs: 0,
+        ...(lie ? { trailer: '\r\n0\r\n\r\n' } : {}),
+      });
+      expect(`${answer.status} ${answer.error ?? ''}`).toBe('413 ');
+      expect(JSON.parse(answer.body).code).toBe('PAYLOAD_TOO_LARGE');
+    }
+  }, 60_000);
+
   for (const algorithm of ['ed25519', 'hmac-sha256'] as const) {
     it(`${algorithm}: a credit sent once, then re-encoded every way base64 allows, moves money once`, async () => {
       const sign = signers()[algorithm];
