@@ -106,6 +106,7 @@ export function credentialSigner(
       algorithm: credentials.signing.algorithm,
       scopes: credentials.scopes,
     }),
+    withScopes: (scopes) => credentialSigner({ ...credentials, scopes }, target, tls),
     async sign(req, options) {
       const headers = { ...req.headers, authorization: `Bearer ${await bearer()}` };
       const signature =

@@ -11,6 +11,15 @@ export {
   type TargetCredentials,
 } from './credentials.ts';
 export { Contract, DEFAULT_CONTRACT_PATH } from './contract.ts';
+export {
+  type Coverage,
+  coverage,
+  coverageTable,
+  RULES,
+  type Rule,
+  scenarioListing,
+  uncovered,
+} from './coverage.ts';
 export { CertifyHttp, type Exchange, TransportError } from './evidence.ts';
 export { EventSchemas } from './events/catalogue.ts';
 export type { EventFeed, ReceivedEvent } from './events/feed.ts';
@@ -29,6 +38,7 @@ export { defaultRunFolder, REPORT_FORMATS, type ReportFormat, writeReports } fro
 export {
   BEHAVIOUR_RUN,
   type CertifyOptions,
+  DEFAULT_CLOCK_SKEW_TOLERANCE_MS,
   type RunResult,
   runCertification,
   selectScenarios,

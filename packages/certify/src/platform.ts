@@ -190,9 +190,14 @@ export class Platform {
   ): void {
     const traceId = response.exchange.traceId ?? '';
     const operations = this.ctx.ledger.moneyOperations;
+    const window = {
+      fromMs: response.exchange.startedAtMs,
+      toMs: response.exchange.startedAtMs + Math.ceil(response.exchange.durationMs),
+    };
     const earlier = operations.find((op) => op.idempotencyKey === key && op.operation === operation);
     if (earlier) {
       earlier.traceIds.push(traceId);
+      earlier.windows.push(window);
       return;
     }
     if (operation === 'rollback') {
@@ -212,6 +217,7 @@ export class Platform {
       traceId,
       traceIds: [traceId],
       at: response.exchange.startedAtMs,
+      windows: [window],
       expectedEvents,
     });
   }

@@ -8,7 +8,9 @@ export interface TestPlayer {
 
 /**
  * What certify needs to know about the target's test data: its players, their currencies, and the
- * optional hooks it offers. The defaults are the sandbox's players from the brief.
+ * optional hooks it offers. The defaults are the sandbox's players from the brief. Each rule scenario
+ * names the player it uses (`croupier certify --list` shows which); a player the profile leaves out,
+ * or the target does not have, skips that scenario with the reason, never passes it.
  */
 export interface Profile {
   brand: string;
@@ -16,6 +18,8 @@ export interface Profile {
   region: string;
   /** A brand that must never see the main brand's players or bets. */
   otherBrand: string;
+  /** A region the main player does not belong to: requests naming it are refused (data residency). */
+  otherRegion: string;
   gameId: string;
   locale: string;
   /** Stake of an ordinary test bet; small so repeated runs barely move the test balances. */
@@ -28,6 +32,12 @@ export interface Profile {
     bonus?: TestPlayer & { overMaxBet: string };
     lossLimit?: TestPlayer & { stake?: string };
     timeLimit?: TestPlayer & { stake?: string };
+    /** KYC not completed: sessions or bets refused with KYC_PENDING. */
+    kycPending?: TestPlayer;
+    /** KYC denied: sessions or bets refused with KYC_DENIED. */
+    kycDenied?: TestPlayer;
+    /** A bonus whose deadline passed: its money is gone and its max bet (below `overMaxBet`) no longer applies. */
+    bonusExpired?: TestPlayer & { overMaxBet: string };
   };
   /**
    * How to turn a live session into an expired one. `false` when the target has none; scenarios that
@@ -41,6 +51,7 @@ export const DEFAULT_PROFILE: Profile = {
   provider: 'studio-x',
   region: 'EU',
   otherBrand: 'brand-certify-other',
+  otherRegion: 'certify-other-region',
   gameId: 'studio:slot_forge_02',
   locale: 'de-DE',
   betAmount: '1.00',
@@ -52,6 +63,9 @@ export const DEFAULT_PROFILE: Profile = {
     bonus: { id: 'p_bonus', currency: 'EUR', overMaxBet: '10.00' },
     lossLimit: { id: 'p_rg_loss', currency: 'EUR', stake: '1.00' },
     timeLimit: { id: 'p_rg_time', currency: 'EUR', stake: '1.00' },
+    kycPending: { id: 'p_kyc_pending', currency: 'EUR' },
+    kycDenied: { id: 'p_kyc_denied', currency: 'EUR' },
+    bonusExpired: { id: 'p_bonus_expired', currency: 'EUR', overMaxBet: '10.00' },
   },
   expireSession: { method: 'POST', path: '/sandbox/sessions/{session_id}/expire' },
 };

@@ -21,6 +21,7 @@ import {
   type ScenarioResult,
   type ScenarioRunOptions,
 } from './scenario.ts';
+import { replayDifferences } from './replays.ts';
 import { allScenarios } from './scenarios/index.ts';
 import { TestData } from './test-data.ts';
 import type { SecuritySummary } from './reports/security-summary.ts';
@@ -45,6 +46,8 @@ export interface CertifyOptions {
   loadRate?: number;
   loadDurationS?: number;
   eventLagBudgetMs?: number;
+  /** Event occurred_at vs its request, either way, in ms (default 5000). */
+  clockSkewToleranceMs?: number;
   /** The target is expected to enforce signatures and credentials (unsigned requests must be refused). */
   securityExpected?: boolean;
   progress?: ProgressSink;
@@ -80,6 +83,9 @@ export function selectScenarios(scenarios: Scenario[], only: string[] = []): Sce
     ),
   );
 }
+
+/** Event clocks may disagree with certify's by this much either way before `events.clock-skew` fails. */
+export const DEFAULT_CLOCK_SKEW_TOLERANCE_MS = 5000;
 
 /**
  * Options for a run that judges behaviour only (CI, tests of an implementation): short load phases and
@@ -122,7 +128,13 @@ async function certify(options: CertifyOptions): Promise<RunResult> {
     region: profile.region,
   };
   const progress = options.progress ?? silentProgress;
-  const ledger: RunLedger = { moneyOperations: [], loadSummaries: [], serverErrors: [] };
+  const ledger: RunLedger = {
+    moneyOperations: [],
+    loadSummaries: [],
+    serverErrors: [],
+    injectedSkews: [],
+    requestWindows: {},
+  };
   const selected = selectScenarios(options.scenarios ?? allScenarios(contract), options.only);
   const baseHeaders = {
     'x-brand-id': identity.brand,
@@ -162,6 +174,7 @@ async function certify(options: CertifyOptions): Promise<RunResult> {
     loadRate: options.loadRate,
     loadDurationS: options.loadDurationS,
     eventLagBudgetMs: options.eventLagBudgetMs ?? 5000,
+    clockSkewToleranceMs: options.clockSkewToleranceMs ?? DEFAULT_CLOCK_SKEW_TOLERANCE_MS,
     securityExpected: options.securityExpected ?? false,
     ...(options.tls ? { tls: options.tls } : {}),
   };
@@ -182,6 +195,16 @@ async function certify(options: CertifyOptions): Promise<RunResult> {
       timeoutMs: scenario.timeoutMs ?? options.scenarioTimeoutMs ?? 20_000,
     });
     results.push(result);
+    for (const exchange of result.evidence) {
+      if (!exchange.idempotencyKey || exchange.status === undefined || exchange.status >= 500) continue;
+      const window = {
+        fromMs: exchange.startedAtMs,
+        toMs: exchange.startedAtMs + Math.ceil(exchange.durationMs),
+      };
+      const windows = ledger.requestWindows[exchange.idempotencyKey] ?? [];
+      windows.push(window);
+      ledger.requestWindows[exchange.idempotencyKey] = windows;
+    }
     if (scenario.category !== 'chaos' && scenario.category !== 'load') {
       for (const exchange of result.evidence) {
         if ((exchange.status ?? 0) >= 500) {
@@ -335,6 +358,13 @@ async function runScenario(
     }
   } finally {
     clearTimeout(timer);
+  }
+  // A replay that answers differently fails the scenario whatever it checked itself: every key sent twice is judged.
+  const replays = verdict === 'skip' ? [] : replayDifferences(http.exchanges);
+  if (replays.length > 0) {
+    const listed = replays.slice(0, 3).join('; ');
+    reason = reason ? `${reason}; replay: ${listed}` : `replay differs: ${listed}`;
+    verdict = 'fail';
   }
   // A contract violation fails the scenario even when its own checks passed: every response is judged.
   if (verdict !== 'skip' && http.violations.length > 0) {

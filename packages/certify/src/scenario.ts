@@ -53,6 +53,8 @@ export interface RequestSigner {
     request: { method: string; path: string; body: string; headers: Record<string, string> },
     options?: { timestamp?: number },
   ): Record<string, string> | Promise<Record<string, string>>;
+  /** The same credentials asking for fewer scopes (scope-enforcement checks); absent when it cannot. */
+  withScopes?(scopes: string[]): RequestSigner;
 }
 
 /** Facts a run shares between scenarios: what the events phase and the reconciliation check. */
@@ -61,8 +63,24 @@ export interface RunLedger {
   moneyOperations: MoneyOperation[];
   loadSummaries: LoadSummary[];
   securityDetected?: boolean;
+  /**
+   * Clock skews certify injected through the fault API, and when: events of operations made meanwhile
+   * may be shifted by the skew, and are judged against it instead of blamed for it.
+   */
+  injectedSkews: InjectedSkew[];
+  /**
+   * When each request certify sent with an idempotency key was in flight (answered below 500): any event
+   * carrying that key occurred inside one of these windows, whatever the operation (money, session, RG).
+   */
+  requestWindows: Record<string, Array<{ fromMs: number; toMs: number }>>;
   /** 5xx answers seen outside chaos and load: a contract-conformant target never answers them. */
   serverErrors: Array<{ scenarioId: string; method: string; path: string; status: number; traceId?: string }>;
+}
+
+export interface InjectedSkew {
+  skewMs: number;
+  fromMs: number;
+  toMs: number;
 }
 
 export interface MoneyOperation {
@@ -75,6 +93,8 @@ export interface MoneyOperation {
   /** Every trace id sent with this key: concurrent copies race, and any one of them may be the one that ran. */
   traceIds: string[];
   at: number;
+  /** When each successful request with this key was in flight: its events occurred inside one of them. */
+  windows: Array<{ fromMs: number; toMs: number }>;
   /** Event types this operation must have emitted. */
   expectedEvents: string[];
 }
@@ -101,6 +121,8 @@ export interface ScenarioRunOptions {
   loadRate?: number;
   loadDurationS?: number;
   eventLagBudgetMs: number;
+  /** How far an event's occurred_at may lie outside its request, either way, before the clocks disagree. */
+  clockSkewToleranceMs: number;
   securityExpected: boolean;
   /** Client certificate and CA for an mTLS target (the load generator opens its own connections). */
   tls?: TlsMaterial;
@@ -119,6 +141,11 @@ export interface Scenario {
   title: string;
   description: string;
   expected: string;
+  /**
+   * Error codes of the contract's catalogue and rule ids (coverage.ts RULES) this scenario exercises:
+   * the README's coverage table and `croupier certify --list` are read from here.
+   */
+  covers?: readonly string[];
   /** Exclusive scenarios run alone: they assert exact balances that a concurrent scenario would disturb. */
   exclusive?: boolean;
   /** Scenarios in a later phase run after every earlier one finished (events check what the others did). */

@@ -12,6 +12,12 @@ const CATCHES: Record<Exclude<WalletVariant, 'correct'>, string> = {
   'loses-outbox-events': 'events.authorize-emitted',
   'rounds-through-floats': 'edge.large-amount-exact',
   'leaks-other-brand': 'attack.cross-brand-balance',
+  'replays-live-balance': 'idem.replay-after-balance-moved',
+  'acks-during-outage': 'chaos.wallet-outage-mid-round',
+  'events-from-the-future': 'events.clock-skew',
+  'ignores-kyc': 'error.kyc-denied',
+  'forgets-replays-after-outage': 'chaos.wallet-outage-mid-round',
+  'acks-rollback-during-outage': 'chaos.rollback-during-outage',
 };
 
 describe('certify passes a correct wallet and fails each broken one, naming the scenario', () => {

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EventTransport } from '@croupier/bus';
+import { isMoneyError, parseAmount } from '@croupier/money';
 import type { RgProfile, Wallet } from '@croupier/wallet';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EventTap, TappedEvent } from './event-tap.ts';
@@ -65,6 +66,119 @@ function fail(request: FastifyRequest, reply: FastifyReply, error: unknown) {
   }
   request.log.error(error);
   return reply.code(500).send({ code: 'INTERNAL_ERROR', message, retryable: true, trace_id: traceId });
+}
+
+interface NewPlayer {
+  player_id: string;
+  currency: string;
+  balances: Array<{ currency: string; cash: string }>;
+  region: string;
+  kyc: 'verified' | 'pending' | 'denied';
+  rg?: RgProfile;
+  bonus?: { amount: string; options: { max_bet?: string; wagering_multiplier?: number } };
+}
+
+/** Control characters or lone surrogates: what the contract's ids refuse, refused here too. */
+const unfitId = (id: string) =>
+  id.length === 0 ||
+  id.length > 128 ||
+  /\p{Cs}/u.test(id) ||
+  [...id].some((c) => {
+    const n = c.codePointAt(0) ?? 0;
+    return n < 0x20 || (n >= 0x7f && n <= 0x9f);
+  });
+
+/**
+ * `POST /sandbox/players`: `{player_id?, currency?, cash?, balances?: {"EUR": "100.00", ...},
+ * kyc?, rg?: profile name | object, region?, bonus?: {amount, max_bet?, wagering_multiplier?}}`.
+ * Every amount is checked against its currency here, so a bad one is a 400 naming the field.
+ */
+function newPlayerInput(body: Record<string, unknown>, defaultRegion: string): NewPlayer {
+  const bad = (message: string) => new AdminError(400, 'VALIDATION_FAILED', message);
+  const playerId = body.player_id ?? `p_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  if (typeof playerId !== 'string' || unfitId(playerId)) {
+    throw bad('"player_id" must be 1–128 characters without control characters');
+  }
+  const balancesInput = body.balances ?? { [String(body.currency ?? 'EUR')]: body.cash ?? '100.00' };
+  if (!balancesInput || typeof balancesInput !== 'object' || Array.isArray(balancesInput)) {
+    throw bad('"balances" maps a currency to a decimal string, e.g. {"EUR": "100.00", "USD": "20.00"}');
+  }
+  const balances = Object.entries(balancesInput as Record<string, unknown>).map(([currency, cash]) => {
+    try {
+      parseAmount(String(cash), currency);
+    } catch (error) {
+      if (isMoneyError(error)) throw bad(`"balances.${currency}": ${error.message}`);
+      throw error;
+    }
+    if (typeof cash !== 'string')
+      throw bad(`"balances.${currency}" must be a decimal string such as "100.00"`);
+    return { currency, cash };
+  });
+  if (balances.length === 0) throw bad('"balances" needs at least one currency');
+  const currency =
+    typeof body.currency === 'string' ? body.currency : (balances[0] as { currency: string }).currency;
+  if (!balances.some((b) => b.currency === currency)) balances.unshift({ currency, cash: '0' });
+  balances.sort((a, b) => (a.currency === currency ? -1 : b.currency === currency ? 1 : 0));
+  const kyc = body.kyc ?? 'verified';
+  if (kyc !== 'verified' && kyc !== 'pending' && kyc !== 'denied') {
+    throw bad('"kyc" must be verified, pending or denied');
+  }
+  const region = body.region ?? defaultRegion;
+  if (typeof region !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/.test(region)) {
+    throw bad('"region" must be a region code such as "EU"');
+  }
+  let rg: RgProfile | undefined;
+  if (typeof body.rg === 'string') {
+    rg = RG_TEST_PROFILES[body.rg];
+    if (!rg)
+      throw bad(`"rg" must be one of ${Object.keys(RG_TEST_PROFILES).join(', ')}, or an RG profile object`);
+  } else if (body.rg && typeof body.rg === 'object') {
+    rg = body.rg as RgProfile;
+  } else if (body.rg !== undefined) {
+    throw bad('"rg" is a test profile name or an RG profile object');
+  }
+  let bonus: NewPlayer['bonus'];
+  if (body.bonus !== undefined) {
+    const b = body.bonus as Record<string, unknown>;
+    if (!b || typeof b !== 'object' || typeof b.amount !== 'string') {
+      throw bad('"bonus" is {"amount": "25.00", "max_bet"?: "5.00", "wagering_multiplier"?: 10}');
+    }
+    for (const [field, value] of [
+      ['amount', b.amount],
+      ['max_bet', b.max_bet],
+    ] as const) {
+      if (value === undefined) continue;
+      try {
+        parseAmount(String(value), currency);
+      } catch (error) {
+        if (isMoneyError(error)) throw bad(`"bonus.${field}": ${error.message}`);
+        throw error;
+      }
+    }
+    const multiplier = b.wagering_multiplier;
+    if (
+      multiplier !== undefined &&
+      (typeof multiplier !== 'number' || !Number.isInteger(multiplier) || multiplier < 0)
+    ) {
+      throw bad('"bonus.wagering_multiplier" must be a whole number');
+    }
+    bonus = {
+      amount: b.amount,
+      options: {
+        ...(typeof b.max_bet === 'string' ? { max_bet: b.max_bet } : {}),
+        ...(typeof multiplier === 'number' ? { wagering_multiplier: multiplier } : {}),
+      },
+    };
+  }
+  return {
+    player_id: playerId,
+    currency,
+    balances,
+    region,
+    kyc,
+    ...(rg ? { rg } : {}),
+    ...(bonus ? { bonus } : {}),
+  };
 }
 
 /** An optional whole-number query parameter; anything else is the caller's 400, not a silent default. */
@@ -148,7 +262,7 @@ export function adminRoutes(options: AdminApiOptions) {
       defaults: options.defaults,
       endpoints: {
         players:
-          'GET /sandbox/players, POST /sandbox/players/reset, PUT /sandbox/players/{id}/kyc, PUT /sandbox/players/{id}/rg',
+          'GET /sandbox/players, POST /sandbox/players, POST /sandbox/players/reset, PUT /sandbox/players/{id}/kyc, PUT /sandbox/players/{id}/rg',
         sessions: 'POST /sandbox/sessions/{id}/expire',
         faults:
           'GET /sandbox/faults, GET /sandbox/faults/kinds, POST /sandbox/faults, DELETE /sandbox/faults/{id}, DELETE /sandbox/faults',
@@ -166,18 +280,61 @@ export function adminRoutes(options: AdminApiOptions) {
       '/players',
       handle(async (request) => {
         const brand = brandOf(request);
+        const seeded = new Map(TEST_PLAYERS.map((p) => [p.player_id, p]));
         const players = [];
-        for (const seed of TEST_PLAYERS) {
-          const player = await options.wallet().player(brand, seed.player_id);
-          if (!player) continue;
+        for (const player of await options.wallet().listPlayers(brand)) {
           players.push({
-            ...seed,
+            player_id: player.player_id,
+            currency: player.currency,
+            purpose: seeded.get(player.player_id)?.purpose ?? 'created with POST /sandbox/players',
+            seeded: seeded.has(player.player_id),
             kyc: player.kyc_status,
             region: player.region,
-            balances: await options.wallet().balances(brand, seed.player_id),
+            balances: await options.wallet().balances(brand, player.player_id),
           });
         }
+        // The seeded players in their documented order, then the ones created here, oldest first.
+        const rank = (id: string) => TEST_PLAYERS.findIndex((p) => p.player_id === id) >>> 0;
+        players.sort((a, b) => rank(a.player_id) - rank(b.player_id));
         return { brand, players, rg_profiles: Object.keys(RG_TEST_PROFILES) };
+      }),
+    );
+    app.post(
+      '/players',
+      handle(async (request, reply) => {
+        const brand = brandOf(request);
+        const input = newPlayerInput(objectBody(request), options.defaults.region);
+        const wallet = options.wallet();
+        if (await wallet.player(brand, input.player_id)) {
+          throw new AdminError(
+            409,
+            'DUPLICATE',
+            `player ${input.player_id} already exists in brand ${brand}`,
+          );
+        }
+        // The playing currency first: a player opens sessions in the currency it was created with.
+        const [first, ...others] = input.balances;
+        await wallet.seedPlayer({
+          brand,
+          player_id: input.player_id,
+          currency: input.currency,
+          cash: first?.cash ?? '0',
+          region: input.region,
+          kyc: input.kyc,
+          ...(input.rg ? { rg: input.rg } : {}),
+          ...(input.bonus ? { bonus: input.bonus.amount, bonusOptions: input.bonus.options } : {}),
+        });
+        for (const extra of others)
+          await wallet.creditCash(brand, input.player_id, extra.currency, extra.cash);
+        reply.code(201);
+        return {
+          player_id: input.player_id,
+          currency: input.currency,
+          region: input.region,
+          kyc: input.kyc,
+          ...(input.rg ? { rg: input.rg } : {}),
+          balances: await wallet.balances(brand, input.player_id),
+        };
       }),
     );
     app.post(

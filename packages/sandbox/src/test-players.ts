@@ -1,9 +1,9 @@
 /**
  * The seeded test players and the RG test profiles. The players are the wallet's sandbox seed
- * (`seedSandboxPlayers`); this file says what each one is for, so the console, `GET /sandbox/players`
- * and the README tell the same story.
+ * (`SANDBOX_PLAYERS`): one list, so the console, `GET /sandbox/players`, the banner and `reset`
+ * always name the same players.
  */
-import type { RgProfile } from '@croupier/wallet';
+import { type RgProfile, SANDBOX_PLAYERS } from '@croupier/wallet';
 
 export interface TestPlayer {
   player_id: string;
@@ -12,30 +12,13 @@ export interface TestPlayer {
   purpose: string;
 }
 
-export const TEST_PLAYERS: readonly TestPlayer[] = [
-  { player_id: 'p_demo_1', currency: 'EUR', purpose: 'plays normally: 100.00 EUR' },
-  { player_id: 'p_demo_2', currency: 'USD', purpose: 'plays normally in USD: 100.00 USD' },
-  {
-    player_id: 'p_blocked_rg',
-    currency: 'EUR',
-    purpose: 'self-excluded: sessions and bets → 403 RG_BLOCKED (self_exclusion)',
-  },
-  {
-    player_id: 'p_low_balance',
-    currency: 'EUR',
-    purpose: 'holds 1.00 EUR: a 2.00 bet → 402 INSUFFICIENT_FUNDS',
-  },
-  {
-    player_id: 'p_bonus',
-    currency: 'EUR',
-    purpose: '50.00 cash + 25.00 active bonus, max bet 5.00: a bigger stake → 422 MAX_BET_EXCEEDED',
-  },
-  {
-    player_id: 'p_kyc_pending',
-    currency: 'EUR',
-    purpose: 'KYC pending: sessions and bets → 403 KYC_PENDING',
-  },
-];
+export const TEST_PLAYERS: readonly TestPlayer[] = SANDBOX_PLAYERS.map(
+  ({ player_id, currency, purpose }) => ({
+    player_id,
+    currency,
+    purpose,
+  }),
+);
 
 /** Named RG profiles for `PUT /sandbox/players/{id}/rg {"profile": "<name>"}`. */
 export const RG_TEST_PROFILES: Record<string, RgProfile> = {

@@ -14,7 +14,14 @@ export { MAX_AMOUNT_MINOR, MAX_BALANCE_MINOR } from './limits.ts';
 export type { Mismatch, MismatchCheck, ReconcileReport } from './reconcile.ts';
 export type { RgProfile, RgReason } from './rg.ts';
 export { walletMigrations } from './schema.ts';
-export { SANDBOX_BRAND, SANDBOX_PROVIDER, SANDBOX_REGION, seedSandboxPlayers } from './seed.ts';
+export {
+  SANDBOX_BRAND,
+  SANDBOX_PLAYERS,
+  SANDBOX_PROVIDER,
+  SANDBOX_REGION,
+  type SandboxPlayer,
+  seedSandboxPlayers,
+} from './seed.ts';
 export { type ExistingStoreOptions, missingWalletStore } from './store-check.ts';
 export { createWalletServer, walletHandlers, type WalletServerOptions } from './server.ts';
 export { startWalletProcess, type WalletProcess, type WalletProcessOptions } from './process.ts';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Ledger, type OpenLedgerOptions, openLedger } from '@croupier/ledger';
+import { type Ledger, type LedgerTx, type OpenLedgerOptions, openLedger } from '@croupier/ledger';
 import { formatAmount, fromMinor, parseAmount } from '@croupier/money';
 import { parse as parseYaml } from 'yaml';
 import { appendAudit, type AuditEntry, type AuditVerification, auditLog, verifyAuditChain } from './audit.ts';
@@ -95,6 +95,41 @@ function contractVersion(): string | undefined {
  * The reference wallet's domain: every contract operation as a function answering `{status, body}`
  * (what the generated server sends), plus the admin functions the sandbox and certification use.
  */
+/** A deposit from the brand's deposits account to the player's cash, with its `wallet.credit` event. */
+async function deposit(
+  tx: LedgerTx,
+  now: Date,
+  events: WalletEvent[],
+  brand: string,
+  playerId: string,
+  currency: string,
+  cash: bigint,
+): Promise<void> {
+  if (cash <= 0n) return;
+  const transactionId = `deposit:${brand}:${playerId}:${now.getTime()}:${randomUUID().slice(0, 8)}`;
+  await tx.postTransfers([
+    {
+      id: transactionId,
+      debit: houseOf(brand, 'deposits'),
+      credit: cashAccount(brand, playerId),
+      amount: cash,
+      currency,
+      kind: 'deposit',
+    },
+  ]);
+  const b = await wireBalance(tx, brand, playerId, currency);
+  events.push({
+    type: 'wallet.credit',
+    playerId,
+    payload: {
+      transaction_id: transactionId,
+      amount: toWireMoney(cash, currency),
+      balance_after: { cash: { amount: b.cash, currency }, bonus: { amount: b.bonus, currency } },
+      reason: 'deposit',
+    },
+  });
+}
+
 export async function createWallet(options: CreateWalletOptions) {
   const ledger = options.ledger;
   await ledger.migrate(walletMigrations);
@@ -258,6 +293,33 @@ export async function createWallet(options: CreateWalletOptions) {
         return rows[0] ?? null;
       }),
 
+    /** Every player of a brand, oldest first. */
+    listPlayers: (brand: string) =>
+      ledger.transaction(async (tx) =>
+        tx.query<{ player_id: string; currency: string; region: string | null; kyc_status: string }>(
+          `SELECT player_id, currency, region, kyc_status FROM wallet_players WHERE brand = ? ORDER BY created_at, player_id`,
+          [brand],
+        ),
+      ),
+
+    /**
+     * Credits `cash` in `currency` to an existing player from the brand's deposits account (a
+     * sandbox player may hold balances in several currencies; it plays in the one it was created with).
+     */
+    async creditCash(brand: string, playerId: string, currency: string, cashText: string): Promise<void> {
+      const cash = parseAmount(cashText, currency, { maxMinor: MAX_BALANCE_MINOR }).minor;
+      await admin(brand, async (tx, now, events) => {
+        const found = await tx.query(`SELECT 1 FROM wallet_players WHERE brand = ? AND player_id = ?`, [
+          brand,
+          playerId,
+        ]);
+        if (found.length === 0) throw new Error(`PLAYER_NOT_FOUND: no player ${playerId} in brand ${brand}`);
+        await tx.openAccount({ ...cashAccount(brand, playerId), currency });
+        await tx.openAccount({ ...bonusAccount(brand, playerId), currency });
+        await deposit(tx, now, events, brand, playerId, currency, cash);
+      });
+    },
+
     /** Creates (or updates) a player and credits `cash` from the brand's deposits account. */
     async seedPlayer(input: SeedPlayerInput): Promise<void> {
       const cash = parseAmount(input.cash, input.currency, { maxMinor: MAX_BALANCE_MINOR }).minor;
@@ -279,33 +341,7 @@ export async function createWallet(options: CreateWalletOptions) {
           );
           await tx.openAccount({ ...cashAccount(input.brand, input.player_id), currency: input.currency });
           await tx.openAccount({ ...bonusAccount(input.brand, input.player_id), currency: input.currency });
-          if (cash > 0n) {
-            const transactionId = `deposit:${input.brand}:${input.player_id}:${now.getTime()}:${randomUUID().slice(0, 8)}`;
-            await tx.postTransfers([
-              {
-                id: transactionId,
-                debit: houseOf(input.brand, 'deposits'),
-                credit: cashAccount(input.brand, input.player_id),
-                amount: cash,
-                currency: input.currency,
-                kind: 'deposit',
-              },
-            ]);
-            const b = await wireBalance(tx, input.brand, input.player_id, input.currency);
-            events.push({
-              type: 'wallet.credit',
-              playerId: input.player_id,
-              payload: {
-                transaction_id: transactionId,
-                amount: toWireMoney(cash, input.currency),
-                balance_after: {
-                  cash: { amount: b.cash, currency: input.currency },
-                  bonus: { amount: b.bonus, currency: input.currency },
-                },
-                reason: 'deposit',
-              },
-            });
-          }
+          await deposit(tx, now, events, input.brand, input.player_id, input.currency, cash);
           if (input.rg) await writeRgProfile(tx, now, input.brand, input.player_id, input.rg);
         },
         () => input.region ?? null,

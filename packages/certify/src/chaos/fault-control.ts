@@ -6,7 +6,10 @@ export type Fault =
   | { kind: 'outbox_delay'; delay_ms: number }
   | { kind: 'wallet_outage' }
   | { kind: 'clock_skew'; skew_ms: number }
-  | { kind: 'out_of_order' };
+  | { kind: 'out_of_order' }
+  | { kind: 'region_outage'; region: string }
+  | { kind: 'error_rate'; rate: number; code: string }
+  | { kind: 'no_new_sessions' };
 
 export interface FaultControl {
   /** Turns a fault on; resolves with its id for `clear`. */

@@ -53,6 +53,7 @@ export const attackScenarios: Scenario[] = [
     title: 'Injection strings as ids',
     description: `Bets whose bet_id is an injection string: ${INJECTIONS.join(' · ')}.`,
     expected: 'each is refused with a 4xx or settles like any id; never a 5xx, balance exact.',
+    covers: ['errors.one-schema'],
     exclusive: true,
     async run(ctx) {
       for (const injection of INJECTIONS)
@@ -65,6 +66,7 @@ export const attackScenarios: Scenario[] = [
     title: 'Injection and traversal in path parameters',
     description: "GET balance for player ids like ../../etc/passwd and ' OR 1=1.",
     expected: '4xx (404 PLAYER_NOT_FOUND or 400), never 5xx, never another player.',
+    covers: ['PLAYER_NOT_FOUND'],
     async run(ctx) {
       for (const id of ['..%2F..%2Fetc%2Fpasswd', "p' OR '1'='1", '%00', 'p_demo_1%27--', '*']) {
         const response = await ctx.http.get(`/v1/players/${id}/balance`);
@@ -82,6 +84,7 @@ export const attackScenarios: Scenario[] = [
     title: 'Query operators instead of ids',
     description: 'session_id {"$ne": null} and bet_id {"$gt": ""}.',
     expected: '400 VALIDATION_FAILED; no write.',
+    covers: ['VALIDATION_FAILED'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -102,6 +105,7 @@ export const attackScenarios: Scenario[] = [
     title: 'Very long ids',
     description: 'bet_id of 129 characters (over the 128 limit) and of 100 000 characters.',
     expected: '4xx each (400 or 413), never 5xx, no write.',
+    covers: ['VALIDATION_FAILED'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -147,6 +151,7 @@ export const attackScenarios: Scenario[] = [
     title: "Another brand reads a player's balance",
     description: "GET the main player's balance with another brand's X-Brand-Id.",
     expected: '403 or 404; never the balance.',
+    covers: ['FORBIDDEN_TENANT', 'tenancy.per-brand'],
     async run(ctx) {
       const response = await ctx.http.get(`/v1/players/${ctx.profile.players.main.id}/balance`, {
         headers: { 'x-brand-id': ctx.profile.otherBrand },
@@ -164,6 +169,7 @@ export const attackScenarios: Scenario[] = [
     title: 'Another brand reads a session',
     description: 'A session opened for the main brand, read with another X-Brand-Id.',
     expected: '403 or 404; never the session.',
+    covers: ['FORBIDDEN_TENANT', 'tenancy.per-brand'],
     async run(ctx) {
       const sessionId = await new Platform(ctx).openSession();
       const response = await ctx.http.get(`/v1/sessions/${sessionId}`, {
@@ -179,6 +185,7 @@ export const attackScenarios: Scenario[] = [
     title: 'Another brand settles a bet',
     description: "A bet authorized for the main brand, settled with another brand's headers.",
     expected: '403 or 404; no credit.',
+    covers: ['FORBIDDEN_TENANT', 'tenancy.per-brand'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -204,6 +211,7 @@ export const attackScenarios: Scenario[] = [
     title: 'A negative win',
     description: 'A settle with win "-5.00" (a debit disguised as a win).',
     expected: '400; nothing moves.',
+    covers: ['VALIDATION_FAILED', 'money.exact'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -228,6 +236,7 @@ export const attackScenarios: Scenario[] = [
     title: 'Malformed idempotency keys',
     description: 'Keys with a space and of 256 characters.',
     expected: '400 each; no write.',
+    covers: ['VALIDATION_FAILED', 'headers.mandatory'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -279,6 +288,7 @@ export const attackScenarios: Scenario[] = [
     title: 'Oversized trace id header',
     description: 'X-Trace-Id of 8 000 characters.',
     expected: 'refused with a 4xx or replaced by a minted trace id; never 5xx.',
+    covers: ['headers.trace-id'],
     async run(ctx) {
       const response = await ctx.http.get('/health', { traceId: 't'.repeat(8000) });
       never5xx(response, 'an 8 000-character trace id');

@@ -109,6 +109,13 @@ function sandboxOnlyAbsent(op: Operation, status: number, code: unknown): boolea
     : false;
 }
 
+/** The sandbox's emulators are rules of the brief: their generated checks are what exercises them. */
+function emulatorRule(op: Operation): string[] {
+  if (op.tags.includes('wallet-emulator')) return ['sandbox.wallet-emulator'];
+  if (op.tags.includes('responsible-gaming')) return ['sandbox.rg-hook'];
+  return [];
+}
+
 function perOperation(op: Operation): Scenario[] {
   const scenarios: Scenario[] = [
     {
@@ -117,6 +124,7 @@ function perOperation(op: Operation): Scenario[] {
       title: `${op.operationId}: generated valid input is accepted`,
       description: `${op.method} ${op.pathTemplate} with a request generated from the contract's schema (required fields, values from the profile).`,
       expected: 'not refused as invalid (no 400), never a 5xx, the answer conforms to the contract.',
+      covers: emulatorRule(op),
       async run(ctx) {
         const { path, body } = await prepare(ctx, op);
         const response = await ctx.http.send({ method: op.method, path, body });
@@ -143,6 +151,7 @@ function perOperation(op: Operation): Scenario[] {
           .join(', ') || 'none'
       }).`,
       expected: 'a 4xx in the error schema each time, never a 5xx.',
+      covers: ['headers.mandatory'],
       async run(ctx) {
         const required = op.headerParameters.filter((h) => h.required);
         if (required.length === 0) skip(`${op.operationId} has no required header`);
@@ -168,6 +177,7 @@ function perOperation(op: Operation): Scenario[] {
       title: `${op.operationId}: generated invalid input is refused`,
       description: `${op.method} ${op.pathTemplate} with each required field missing, each field of the wrong type, and an array body.`,
       expected: 'a 4xx in the error schema for every variant, never a 2xx or 5xx.',
+      covers: ['VALIDATION_FAILED'],
       async run(ctx) {
         const { path, body } = await prepare(ctx, op);
         const schema = ctx.contract.resolveSchema(ctx.contract.schemaAt(op.requestSchemaPointer as string));
@@ -204,6 +214,7 @@ function methodNotAllowed(pathTemplate: string, defined: string[]): Scenario {
     title: `${pathTemplate}: an undefined method gets 405`,
     description: `A method the contract does not define on ${pathTemplate} (it defines ${defined.join(', ')}).`,
     expected: `405 in the error schema with an Allow header listing ${defined.join(', ')}.`,
+    covers: ['METHOD_NOT_ALLOWED'],
     async run(ctx) {
       const method = ['DELETE', 'PUT', 'PATCH'].find((m) => !defined.includes(m)) ?? 'TRACE';
       const path = pathTemplate.replace(/\{[^}]+\}/g, () => ctx.data.id('x'));
@@ -245,6 +256,7 @@ export function contractScenarios(contract: Contract): Scenario[] {
       title: 'A rolled-back bet cannot be settled',
       description: 'Authorize, roll back, then settle the same bet.',
       expected: '409 ALREADY_ROLLED_BACK; no credit.',
+      covers: ['ALREADY_ROLLED_BACK', 'bet.rollback'],
       exclusive: true,
       async run(ctx) {
         const platform = new Platform(ctx);
@@ -273,6 +285,7 @@ export function contractScenarios(contract: Contract): Scenario[] {
       title: 'A created session is retrievable',
       description: 'createSession, then getSession with the returned id.',
       expected: '200 with the same session_id, player, game, currency and expires_at.',
+      covers: ['session.create'],
       async run(ctx) {
         const platform = new Platform(ctx);
         const created = await platform.createSession();
@@ -294,6 +307,7 @@ export function contractScenarios(contract: Contract): Scenario[] {
       title: 'Requests without credentials are refused when security is on',
       description: 'An unsigned createSession and getBalance.',
       expected: '401 each when the target enforces security; skipped when it runs with security off.',
+      covers: ['UNAUTHORIZED', 'security.credentials'],
       async run(ctx) {
         if (!(await securityEnforced(ctx)))
           skip('the target runs with security off (an unsigned request was accepted)');
@@ -309,6 +323,7 @@ export function contractScenarios(contract: Contract): Scenario[] {
       title: 'An unknown path answers 404 in the error schema',
       description: 'GET /v1/certify-does-not-exist.',
       expected: '404 NOT_FOUND in the error schema with X-Trace-Id.',
+      covers: ['NOT_FOUND', 'errors.one-schema'],
       async run(ctx) {
         const response = await ctx.http.get('/v1/certify-does-not-exist');
         expectError(response, 404, 'NOT_FOUND');
@@ -320,6 +335,7 @@ export function contractScenarios(contract: Contract): Scenario[] {
       title: 'No 5xx anywhere in the run',
       description: 'Every response of every scenario (outside chaos and load, where outages are injected).',
       expected: 'no status ≥ 500.',
+      covers: ['errors.one-schema'],
       phase: 9,
       async run(ctx) {
         const errors = ctx.ledger.serverErrors;

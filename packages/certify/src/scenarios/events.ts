@@ -32,6 +32,24 @@ function runEvents(ctx: ScenarioContext): {
   return { unique: [...seen.values()], duplicates, all };
 }
 
+/**
+ * Every event of this run that a request of certify caused (money or not: sessions, RG stops, wagering),
+ * deduplicated by event_id: the clock checks judge them all.
+ */
+function attributedEvents(ctx: ScenarioContext): ReceivedEvent[] {
+  const keys = new Set([
+    ...Object.keys(ctx.ledger.requestWindows),
+    ...ctx.ledger.moneyOperations.map((op) => op.idempotencyKey),
+  ]);
+  const seen = new Map<string, ReceivedEvent>();
+  for (const received of requireFeed(ctx).received()) {
+    if (!keys.has(received.event?.idempotency_key)) continue;
+    const id = String(received.event?.event_id);
+    if (!seen.has(id)) seen.set(id, received);
+  }
+  return [...seen.values()];
+}
+
 function missingEvents(ctx: ScenarioContext, operations: MoneyOperation[]): string[] {
   const { unique } = runEvents(ctx);
   const byKey = new Map<string, Set<string>>();
@@ -67,6 +85,7 @@ function emittedScenario(operation: MoneyOperation['operation'], events: string)
     title: `Every ${operation} emitted ${events}`,
     description: `For each successful ${operation} of the run, the bus carries ${events} with its idempotency key.`,
     expected: 'every expected event arrives within the lag budget (duplicates ignored).',
+    covers: ['events.emitted'],
     phase: EVENTS_PHASE,
     timeoutMs: 60_000,
     async run(ctx) {
@@ -85,6 +104,55 @@ function emittedScenario(operation: MoneyOperation['operation'], events: string)
 
 let schemas: EventSchemas | undefined;
 
+/** Where an event's occurred_at lies relative to the requests that caused it, once any injected skew is taken off. */
+interface Timing {
+  received: ReceivedEvent;
+  occurredMs: number;
+  /** The clock skew certify injected that explains this event best (0 when none did). */
+  shiftMs: number;
+  /** How far occurred_at (shift taken off) lies outside every request window: > 0 after it, < 0 before it. */
+  outsideMs: number;
+}
+
+/**
+ * An event occurred while the request that caused it was in flight: the platform commits, then answers.
+ * Judging occurred_at against that window measures the platform's clock against certify's in both
+ * directions, which receipt lag alone cannot (a clock running an hour ahead looks like zero lag).
+ */
+function eventTimings(ctx: ScenarioContext, events: ReceivedEvent[]): Timing[] {
+  const windowsByKey = new Map<string, MoneyOperation['windows']>(Object.entries(ctx.ledger.requestWindows));
+  for (const op of ctx.ledger.moneyOperations)
+    windowsByKey.set(op.idempotencyKey, [...(windowsByKey.get(op.idempotencyKey) ?? []), ...op.windows]);
+  const timings: Timing[] = [];
+  for (const received of events) {
+    const occurredMs = Date.parse(received.event?.occurred_at);
+    const windows = windowsByKey.get(received.event?.idempotency_key) ?? [];
+    if (!Number.isFinite(occurredMs) || windows.length === 0) continue;
+    const shifts = [
+      0,
+      ...ctx.ledger.injectedSkews
+        .filter((skew) => windows.some((w) => w.toMs >= skew.fromMs && w.fromMs <= skew.toMs))
+        .map((skew) => skew.skewMs),
+    ];
+    let best: Timing | undefined;
+    for (const shiftMs of shifts) {
+      const at = occurredMs - shiftMs;
+      const outsideMs = windows
+        .map((w) => (at < w.fromMs ? at - w.fromMs : at > w.toMs ? at - w.toMs : 0))
+        .reduce((a, b) => (Math.abs(b) < Math.abs(a) ? b : a));
+      if (!best || Math.abs(outsideMs) < Math.abs(best.outsideMs))
+        best = { received, occurredMs, shiftMs, outsideMs };
+    }
+    if (best) timings.push(best);
+  }
+  return timings;
+}
+
+function describeSkew(t: Timing): string {
+  const direction = t.outsideMs > 0 ? 'after' : 'before';
+  return `${t.received.event.event_type} ${t.received.event.event_id}: occurred_at ${t.received.event.occurred_at} is ${Math.abs(t.outsideMs)} ms ${direction} its request`;
+}
+
 export const eventScenarios: Scenario[] = [
   {
     id: 'events.source-connected',
@@ -92,6 +160,7 @@ export const eventScenarios: Scenario[] = [
     title: 'An event source is connected',
     description: 'The sandbox stream or a NATS JetStream consumer was listening during the run.',
     expected: 'a source, and at least one event of this run received on it.',
+    covers: ['events.emitted'],
     phase: EVENTS_PHASE,
     async run(ctx) {
       const feed = requireFeed(ctx);
@@ -110,6 +179,7 @@ export const eventScenarios: Scenario[] = [
     title: 'Every event conforms to its schema',
     description: 'Each event of the run validated against contracts/schemas/events/<type>/<version>.json.',
     expected: 'no violations.',
+    covers: ['events.schema'],
     phase: EVENTS_PHASE,
     async run(ctx) {
       const { unique } = runEvents(ctx);
@@ -129,6 +199,7 @@ export const eventScenarios: Scenario[] = [
     description:
       'Events sharing an event_id must be byte-for-byte the same event (a redelivery), never two facts.',
     expected: 'no event_id carries two different events; duplicates are counted and tolerated.',
+    covers: ['events.duplicates'],
     phase: EVENTS_PHASE,
     async run(ctx) {
       const { all, duplicates } = runEvents(ctx);
@@ -151,6 +222,7 @@ export const eventScenarios: Scenario[] = [
     description:
       'Per (event_type, idempotency_key) at most one distinct event_id: a retried request must not publish again.',
     expected: 'no fact published twice under different event ids.',
+    covers: ['events.duplicates', 'idempotency.same-answer'],
     phase: EVENTS_PHASE,
     async run(ctx) {
       const { unique } = runEvents(ctx);
@@ -158,7 +230,8 @@ export const eventScenarios: Scenario[] = [
       const facts = new Map<string, number>();
       for (const r of unique) {
         // Partial settlements publish several bet.settled under one bet, each with its own key: keyed by key.
-        const fact = `${r.event.event_type} ${r.event.idempotency_key}`;
+        // One request may move money for two reasons (a stake, and the expired bonus it forfeits): keyed by reason too.
+        const fact = `${r.event.event_type} ${r.event.idempotency_key}${r.event.payload?.reason ? ` ${r.event.payload.reason}` : ''}`;
         facts.set(fact, (facts.get(fact) ?? 0) + 1);
       }
       const doubled = [...facts].filter(([, n]) => n > 1);
@@ -177,6 +250,7 @@ export const eventScenarios: Scenario[] = [
     title: "Events carry their request's trace_id, idempotency_key and player",
     description: 'Each event matched to the operation that caused it.',
     expected: "trace_id equals the request's X-Trace-Id and player_id the operation's player.",
+    covers: ['headers.trace-id', 'tenancy.per-brand'],
     phase: EVENTS_PHASE,
     async run(ctx) {
       const { unique } = runEvents(ctx);
@@ -207,17 +281,30 @@ export const eventScenarios: Scenario[] = [
   {
     id: 'events.lag-budget',
     category: 'events',
-    title: 'Event lag within budget',
-    description: 'Lag from occurred_at to receipt by certify, over every event of the run.',
-    expected: 'p95 lag within the budget (--event-lag-ms, default 5000 ms).',
+    title: 'Event lag within budget, never negative',
+    description:
+      'Lag from occurred_at to receipt by certify, over every event of the run (a skew certify injected taken off).',
+    expected:
+      'p95 lag within the budget (--event-lag-ms, default 5000 ms); no event received before it occurred by more than the clock-skew tolerance (default 5000 ms).',
+    covers: ['events.lag', 'events.clock'],
     phase: EVENTS_PHASE,
     async run(ctx) {
-      const { unique } = runEvents(ctx);
+      const unique = attributedEvents(ctx);
       if (unique.length === 0) skip('no events of this run');
+      const shifts = new Map(eventTimings(ctx, unique).map((t) => [t.received, t.shiftMs]));
       const lags = unique
-        .map((r) => r.receivedAtMs - Date.parse(r.event.occurred_at))
-        .filter((n) => Number.isFinite(n));
-      const stats = latencyStats(lags.map((n) => Math.max(0, n)));
+        .map((r) => ({ r, lag: r.receivedAtMs - (Date.parse(r.event.occurred_at) - (shifts.get(r) ?? 0)) }))
+        .filter(({ lag }) => Number.isFinite(lag));
+      const tolerance = ctx.options.clockSkewToleranceMs;
+      const future = lags.filter(({ lag }) => lag < -tolerance);
+      if (future.length > 0)
+        fail(
+          `${future.length} events received before they occurred (lag below -${tolerance} ms): ${future
+            .slice(0, 5)
+            .map(({ r, lag }) => `${r.event.event_type} ${r.event.event_id} lag ${lag} ms`)
+            .join('; ')}`,
+        );
+      const stats = latencyStats(lags.map(({ lag }) => Math.max(0, lag)));
       ctx.note(
         `lag p50 ${stats.p50.toFixed(0)} ms, p95 ${stats.p95.toFixed(0)} ms, max ${stats.max.toFixed(0)} ms over ${stats.count} events`,
       );
@@ -225,6 +312,32 @@ export const eventScenarios: Scenario[] = [
         stats.p95 <= ctx.options.eventLagBudgetMs,
         `lag p95 ${stats.p95.toFixed(0)} ms over the ${ctx.options.eventLagBudgetMs} ms budget`,
       );
+    },
+  },
+  {
+    id: 'events.clock-skew',
+    category: 'events',
+    title: "Event clocks agree with certify's",
+    description:
+      "Each event's occurred_at against the time its request was in flight (the platform commits before it answers); a skew certify injected is taken off.",
+    expected:
+      'every occurred_at inside its request, give or take the clock-skew tolerance (default 5000 ms either way); the events outside it are named.',
+    covers: ['events.clock'],
+    phase: EVENTS_PHASE,
+    async run(ctx) {
+      const timings = eventTimings(ctx, attributedEvents(ctx));
+      if (timings.length === 0) skip('no events of this run matched to a request');
+      const tolerance = ctx.options.clockSkewToleranceMs;
+      const skewed = timings.filter((t) => Math.abs(t.outsideMs) > tolerance);
+      if (skewed.length > 0)
+        fail(
+          `${skewed.length} of ${timings.length} events beyond the ${tolerance} ms clock-skew tolerance: ${skewed
+            .slice(0, 5)
+            .map(describeSkew)
+            .join('; ')}`,
+        );
+      const worst = timings.reduce((a, b) => (Math.abs(b.outsideMs) > Math.abs(a.outsideMs) ? b : a));
+      ctx.note(`${timings.length} events within ±${tolerance} ms; worst ${worst.outsideMs} ms`);
     },
   },
 ];

@@ -10,6 +10,7 @@ export const happyPathScenarios: Scenario[] = [
     title: 'Health answers before any credentials',
     description: 'GET /health without brand headers.',
     expected: '200 with status ok|degraded, a version and a time.',
+    covers: ['health'],
     async run(ctx) {
       const response = await ctx.http.get('/health', {
         omitHeaders: ['x-brand-id', 'x-provider-id', 'x-region'],
@@ -26,6 +27,7 @@ export const happyPathScenarios: Scenario[] = [
     title: 'A session opens, reads back and ends',
     description: 'createSession, getSession, endSession, getSession.',
     expected: '201 then the session as created (active), then status ended with ended_at.',
+    covers: ['session.create', 'session.end', 'test-players'],
     async run(ctx) {
       const platform = new Platform(ctx);
       const player = ctx.profile.players.main;
@@ -53,6 +55,7 @@ export const happyPathScenarios: Scenario[] = [
     title: 'Balances are decimal strings per currency',
     description: "GET the main player's balance.",
     expected: "200 with the player's currency, cash and bonus as decimal strings.",
+    covers: ['money.exact', 'test-players'],
     async run(ctx) {
       const balance = await new Platform(ctx).balance();
       check(isDecimal(balance.cash) && isDecimal(balance.bonus), 'balance is not decimal strings');
@@ -64,6 +67,7 @@ export const happyPathScenarios: Scenario[] = [
     title: 'Authorize then settle a win',
     description: 'A 1.00 stake wins 2.50.',
     expected: 'authorized, credited; cash moves by exactly +1.50.',
+    covers: ['bet.authorize-hold', 'bet.settle'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -79,6 +83,7 @@ export const happyPathScenarios: Scenario[] = [
     title: 'Authorize then settle a loss',
     description: 'A 0.10 stake loses (win 0.00).',
     expected: 'cash moves by exactly -0.10.',
+    covers: ['bet.settle'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -94,6 +99,7 @@ export const happyPathScenarios: Scenario[] = [
     title: 'The stake leaves the balance at authorize',
     description: 'Authorize 1.00 and read the balance before settling.',
     expected: 'cash is 1.00 lower while the hold is open; the authorize answer matches the contract.',
+    covers: ['bet.authorize-hold'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -116,6 +122,7 @@ export const happyPathScenarios: Scenario[] = [
     title: 'A rolled-back bet returns the stake',
     description: 'Authorize 1.00 then roll it back.',
     expected: 'rolled_back; cash ends where it started.',
+    covers: ['bet.rollback'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -136,6 +143,7 @@ export const happyPathScenarios: Scenario[] = [
     description: 'Stake 1.00; settle 0.40 (final:false), 0.60 (final:false), 0.50 (final:true).',
     expected:
       'each part credited once: cash moves by -1.00 + 1.50 = +0.50; a settle after the final part is refused.',
+    covers: ['ALREADY_SETTLED', 'chaos.partial-settlement'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -169,6 +177,7 @@ export const happyPathScenarios: Scenario[] = [
     title: 'A round in the second test currency',
     description: "The second test player's currency (USD by default).",
     expected: 'authorized and credited in that currency; cash moves by exactly +0.25.',
+    covers: ['currency.per-player', 'test-players'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -185,6 +194,7 @@ export const happyPathScenarios: Scenario[] = [
     title: 'Balances in answers agree with the balance endpoint',
     description: 'When authorize/settle answers carry the optional balance, it must equal GET balance.',
     expected: 'every balance in an answer equals the balance read right after it.',
+    covers: ['bet.authorize-hold'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);

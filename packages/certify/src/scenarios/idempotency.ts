@@ -2,9 +2,7 @@ import { expectError, expectOk, Platform } from '../platform.ts';
 import { check, type Scenario } from '../scenario.ts';
 import { expectBalanceDelta } from './balance-checks.ts';
 
-function sameAnswer(a: { status: number; json: unknown }, b: { status: number; json: unknown }): boolean {
-  return a.status === b.status && JSON.stringify(a.json) === JSON.stringify(b.json);
-}
+// Replays are sent here and judged by the runner (replays.ts): same key and body → the same status and body.
 
 export const idempotencyScenarios: Scenario[] = [
   {
@@ -13,6 +11,7 @@ export const idempotencyScenarios: Scenario[] = [
     title: 'Authorize retried with the same key',
     description: 'The same authorize (same key, same body) sent three times.',
     expected: 'three identical answers; the stake is debited once.',
+    covers: ['idempotency.same-answer'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -25,10 +24,7 @@ export const idempotencyScenarios: Scenario[] = [
         expectOk(first, 'authorize');
         for (let i = 0; i < 2; i++) {
           const again = await platform.authorize({ sessionId, betId, roundId, key, amount: '1.00' });
-          check(
-            sameAnswer(first, again),
-            `replay answered ${again.status} ${again.text} instead of ${first.text}`,
-          );
+          expectOk(again, `replay ${i + 1}`);
         }
       });
       await platform.settle({ betId, roundId, win: '1.00', currency: platform.main.currency });
@@ -40,6 +36,7 @@ export const idempotencyScenarios: Scenario[] = [
     title: 'Settle retried with the same key',
     description: 'The same settle (same key, same body) sent three times.',
     expected: 'three identical answers; the win is credited once.',
+    covers: ['idempotency.same-answer'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -65,10 +62,7 @@ export const idempotencyScenarios: Scenario[] = [
             currency,
             key,
           });
-          check(
-            sameAnswer(first, again),
-            `replay answered ${again.status} ${again.text} instead of ${first.text}`,
-          );
+          expectOk(again, `replay ${i + 1}`);
         }
       });
     },
@@ -79,6 +73,7 @@ export const idempotencyScenarios: Scenario[] = [
     title: 'Rollback retried with the same key',
     description: 'The same rollback sent three times (a provider retrying after timeouts).',
     expected: 'three identical answers; the stake is returned once.',
+    covers: ['idempotency.same-answer'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -91,11 +86,48 @@ export const idempotencyScenarios: Scenario[] = [
         expectOk(first, 'rollback');
         for (let i = 0; i < 2; i++) {
           const again = await platform.rollback({ betId: bet.betId, roundId: bet.roundId, key });
-          check(
-            sameAnswer(first, again),
-            `replay answered ${again.status} ${again.text} instead of ${first.text}`,
-          );
+          expectOk(again, `replay ${i + 1}`);
         }
+      });
+    },
+  },
+  {
+    id: 'idem.replay-after-balance-moved',
+    category: 'idempotency',
+    title: 'A replay after the balance moved answers what was stored',
+    description:
+      'Authorize and settle a bet, roll another back, play a round that moves the balance, then replay the authorize, settle and rollback with their keys.',
+    expected:
+      'each replay answers byte for byte what the first answer said (its balance is the stored one, not the live one); nothing moves twice.',
+    covers: ['idempotency.same-answer'],
+    exclusive: true,
+    async run(ctx) {
+      const platform = new Platform(ctx);
+      const currency = platform.main.currency;
+      const sessionId = await platform.openSession();
+      const bet = await platform.authorize({ sessionId, amount: '0.40' });
+      expectOk(bet, 'authorize');
+      const settle = {
+        betId: bet.betId,
+        roundId: bet.roundId,
+        win: '0.90',
+        currency,
+        key: ctx.data.key('settle'),
+      };
+      expectOk(await platform.settle(settle), 'settle');
+      const voided = await platform.authorize({ sessionId, amount: '0.30' });
+      expectOk(voided, 'authorize of the bet to roll back');
+      const rollback = { betId: voided.betId, roundId: voided.roundId, key: ctx.data.key('rb') };
+      expectOk(await platform.rollback(rollback), 'rollback');
+      await platform.playRound(sessionId, '0.20', '0.00');
+      await expectBalanceDelta(platform, platform.main, '0', async () => {
+        expectOk(await platform.rollback(rollback), 'rollback replay');
+        const { betId, roundId, key } = bet;
+        expectOk(
+          await platform.authorize({ sessionId, betId, roundId, key, amount: '0.40' }),
+          'authorize replay',
+        );
+        expectOk(await platform.settle(settle), 'settle replay');
       });
     },
   },
@@ -105,6 +137,7 @@ export const idempotencyScenarios: Scenario[] = [
     title: 'Session creation retried with the same key',
     description: 'createSession twice with one key.',
     expected: 'the same session_id both times.',
+    covers: ['idempotency.same-answer'],
     async run(ctx) {
       const player = ctx.profile.players.main;
       const body = {
@@ -117,7 +150,7 @@ export const idempotencyScenarios: Scenario[] = [
       const first = await ctx.http.post('/v1/sessions', body, { idempotencyKey: key });
       const again = await ctx.http.post('/v1/sessions', body, { idempotencyKey: key });
       check(first.status === 201, `createSession answered ${first.status}`);
-      check(sameAnswer(first, again), `replay answered ${again.text} instead of ${first.text}`);
+      check(again.status === 201, `the replayed createSession answered ${again.status}`);
     },
   },
   {
@@ -126,6 +159,7 @@ export const idempotencyScenarios: Scenario[] = [
     title: 'Authorize: same key, other body',
     description: 'A second authorize reuses the key with another amount.',
     expected: '409 IDEMPOTENCY_MISMATCH and no second debit.',
+    covers: ['IDEMPOTENCY_MISMATCH', 'idempotency.other-body'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -152,6 +186,7 @@ export const idempotencyScenarios: Scenario[] = [
     title: 'Settle: same key, other body',
     description: 'A second settle reuses the key with another win.',
     expected: '409 IDEMPOTENCY_MISMATCH and no second credit.',
+    covers: ['IDEMPOTENCY_MISMATCH', 'idempotency.other-body'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -182,6 +217,7 @@ export const idempotencyScenarios: Scenario[] = [
     title: 'The same bet under a new key',
     description: 'An authorize for an already authorized bet_id with a fresh key.',
     expected: '409 DUPLICATE; the stake is not taken twice.',
+    covers: ['DUPLICATE'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);
@@ -206,6 +242,7 @@ export const idempotencyScenarios: Scenario[] = [
     title: 'One key value on two operations',
     description: 'Authorize and settle of one bet sent with the same X-Idempotency-Key value.',
     expected: 'both succeed: a key is scoped to (brand, provider, operation).',
+    covers: ['idempotency.same-answer'],
     async run(ctx) {
       const platform = new Platform(ctx);
       const sessionId = await platform.openSession();
@@ -228,6 +265,7 @@ export const idempotencyScenarios: Scenario[] = [
     title: 'Rollback: same key, other bet',
     description: 'A rollback key reused for another bet.',
     expected: '409 IDEMPOTENCY_MISMATCH; the other bet stays held.',
+    covers: ['IDEMPOTENCY_MISMATCH', 'idempotency.other-body'],
     exclusive: true,
     async run(ctx) {
       const platform = new Platform(ctx);

@@ -10,6 +10,7 @@ import { eventScenarios } from './events.ts';
 import { happyPathScenarios } from './happy-path.ts';
 import { idempotencyScenarios } from './idempotency.ts';
 import { loadScenarios } from './load.ts';
+import { playerRuleScenarios } from './player-rules.ts';
 import { signatureScenarios } from './signatures.ts';
 
 /** The whole protocol, in report order. Contract-driven checks are generated from the contract at hand. */
@@ -18,6 +19,7 @@ export function allScenarios(contract: Contract): Scenario[] {
     ...happyPathScenarios,
     ...idempotencyScenarios,
     ...errorHandlingScenarios,
+    ...playerRuleScenarios,
     ...signatureScenarios,
     ...attackScenarios,
     ...edgeCaseScenarios,

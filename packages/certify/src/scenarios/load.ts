@@ -88,6 +88,7 @@ export const loadScenarios: Scenario[] = [
     title: 'Closed model: fixed concurrency',
     description: 'Eight workers each playing rounds (authorize + settle, stake = win) back to back.',
     expected: 'p95 of authorize and settle within the SLO budget; error rate ≤ 1 %.',
+    covers: ['load.latency', 'RATE_LIMITED'],
     phase: LOAD_PHASE,
     exclusive: true,
     timeoutMs: 120_000,
@@ -115,6 +116,7 @@ export const loadScenarios: Scenario[] = [
     title: 'Open model: fixed arrival rate',
     description: 'Rounds started at a fixed rate (--load-rate, default 50/s) whatever the target’s speed.',
     expected: 'p95 within the SLO budget; error rate ≤ 1 %; no arrivals dropped for lack of capacity.',
+    covers: ['load.latency', 'RATE_LIMITED'],
     phase: LOAD_PHASE,
     exclusive: true,
     timeoutMs: 120_000,
@@ -147,6 +149,7 @@ export const loadScenarios: Scenario[] = [
     title: 'No retry storm',
     description: 'Retries ÷ requests over every load run (retries happen on 429, 503 and transport errors).',
     expected: `ratio ≤ ${RETRY_STORM_RATIO}.`,
+    covers: ['load.no-retry-storm', 'RATE_LIMITED'],
     phase: LOAD_PHASE + 0.5,
     async run(ctx) {
       const runs = ctx.ledger.loadSummaries;

@@ -1,6 +1,7 @@
 import type { Response } from '../evidence.ts';
 import { Platform } from '../platform.ts';
 import { check, type Scenario, type ScenarioContext, skip } from '../scenario.ts';
+import { expectNoWrite } from './balance-checks.ts';
 
 const REFUSALS = ['UNAUTHORIZED', 'SIGNATURE_INVALID', 'REPLAY_DETECTED', 'TIMESTAMP_OUT_OF_WINDOW'];
 
@@ -70,6 +71,7 @@ export const signatureScenarios: Scenario[] = [
     title: 'Unsigned request refused',
     description: 'A createSession without X-Signature headers.',
     expected: '401 UNAUTHORIZED or SIGNATURE_INVALID.',
+    covers: ['UNAUTHORIZED', 'security.signatures'],
     async run(ctx) {
       await requireSigning(ctx);
       const body = await signedSessionBody(ctx);
@@ -82,6 +84,7 @@ export const signatureScenarios: Scenario[] = [
     title: 'Body changed after signing',
     description: 'A correctly signed createSession whose body is altered in transit.',
     expected: '401 SIGNATURE_INVALID.',
+    covers: ['SIGNATURE_INVALID', 'security.signatures'],
     async run(ctx) {
       const signer = await requireSigning(ctx);
       const body = JSON.stringify(await signedSessionBody(ctx));
@@ -105,6 +108,7 @@ export const signatureScenarios: Scenario[] = [
     title: 'Signature bytes altered',
     description: 'A signature with one character flipped.',
     expected: '401 SIGNATURE_INVALID.',
+    covers: ['SIGNATURE_INVALID', 'security.signatures'],
     async run(ctx) {
       const signer = await requireSigning(ctx);
       const body = JSON.stringify(await signedSessionBody(ctx));
@@ -125,6 +129,7 @@ export const signatureScenarios: Scenario[] = [
     description:
       'The exact signed request sent again with another idempotency key is not possible without re-signing, so the same signed bytes are resent verbatim.',
     expected: '401 REPLAY_DETECTED, or the stored answer without a second effect.',
+    covers: ['REPLAY_DETECTED', 'security.signatures'],
     async run(ctx) {
       const signer = await requireSigning(ctx);
       const body = JSON.stringify(await signedSessionBody(ctx));
@@ -154,6 +159,7 @@ export const signatureScenarios: Scenario[] = [
     title: 'Signature timestamp outside the window',
     description: 'A request signed with a timestamp one hour old.',
     expected: '401 TIMESTAMP_OUT_OF_WINDOW.',
+    covers: ['TIMESTAMP_OUT_OF_WINDOW', 'security.signatures'],
     async run(ctx) {
       const signer = await requireSigning(ctx);
       const body = JSON.stringify(await signedSessionBody(ctx));
@@ -176,6 +182,7 @@ export const signatureScenarios: Scenario[] = [
     title: 'Signature under an unknown key id',
     description: 'X-Signature-Key-Id names a key the platform never issued.',
     expected: '401 SIGNATURE_INVALID or UNAUTHORIZED.',
+    covers: ['SIGNATURE_INVALID', 'security.signatures'],
     async run(ctx) {
       const signer = await requireSigning(ctx);
       const body = JSON.stringify(await signedSessionBody(ctx));
@@ -192,10 +199,57 @@ export const signatureScenarios: Scenario[] = [
     title: 'Unauthenticated read refused',
     description: 'GET balance without any credentials or signature.',
     expected: '401 when security is on.',
+    covers: ['UNAUTHORIZED', 'security.credentials'],
     async run(ctx) {
       await requireSigning(ctx);
       const platform = new Platform(ctx);
       expectRefused(await ctx.http.get(`/v1/players/${platform.main.id}/balance`, { unsigned: true }));
+    },
+  },
+  {
+    id: 'sig.scope-enforced',
+    category: 'signatures',
+    title: 'A token without bets:write cannot bet',
+    description:
+      'A session opened with the full credentials, then an authorize signed with a token asking for every scope but bets:write.',
+    expected: '403 FORBIDDEN_SCOPE; no debit.',
+    covers: ['FORBIDDEN_SCOPE', 'security.scopes'],
+    exclusive: true,
+    async run(ctx) {
+      const signer = await requireSigning(ctx);
+      if (!signer.withScopes) skip('the configured signer cannot ask for narrower scopes');
+      const scopes = (signer.describe().scopes ?? []).filter((scope) => scope !== 'bets:write');
+      if (scopes.length === 0) skip('the credentials hold no scope besides bets:write');
+      const narrow = signer.withScopes(scopes);
+      const platform = new Platform(ctx);
+      const sessionId = await platform.openSession();
+      const body = JSON.stringify({
+        session_id: sessionId,
+        bet_id: ctx.data.betId(),
+        round_id: ctx.data.roundId(),
+        amount: { amount: '0.10', currency: platform.main.currency },
+      });
+      const headers: Record<string, string> = {
+        'x-brand-id': ctx.profile.brand,
+        'x-provider-id': ctx.profile.provider,
+        'x-region': ctx.profile.region,
+        'content-type': 'application/json',
+        'x-idempotency-key': ctx.data.key('bet'),
+      };
+      const signed = await narrow.sign({ method: 'POST', path: '/v1/bets/authorize', body, headers });
+      await expectNoWrite(platform, platform.main, async () => {
+        const response = await ctx.http.send({
+          method: 'POST',
+          path: '/v1/bets/authorize',
+          rawBody: body,
+          headers: { ...headers, ...signed },
+          unsigned: true,
+        });
+        check(
+          response.status === 403 && response.json?.code === 'FORBIDDEN_SCOPE',
+          `expected 403 FORBIDDEN_SCOPE, got ${response.status} ${response.text.slice(0, 200)}`,
+        );
+      });
     },
   },
 ];

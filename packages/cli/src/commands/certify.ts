@@ -13,6 +13,7 @@ interface CertifyFlags {
   loadRate?: string;
   loadDuration?: string;
   sloP95: string;
+  clockSkewMs: string;
   brand?: string;
   provider?: string;
   region?: string;
@@ -58,6 +59,11 @@ export function registerCertify(program: Command): void {
       "consume events from NATS JetStream (croupier.events.>) instead of the target's /sandbox/events/stream",
     )
     .option('--event-lag-ms <ms>', 'budget for event lag p95, from occurred_at to receipt', '5000')
+    .option(
+      '--clock-skew-ms <ms>',
+      "how far an event's occurred_at may lie outside its request, either way, before the clocks disagree",
+      '5000',
+    )
     .option('--load-rate <n>', 'open-model arrival rate in rounds per second (default 50, at most 5000)')
     .option('--load-duration <s>', 'seconds each load model runs (default 2, at most 60)')
     .option('--slo-p95 <ms>', 'latency budget for p95 of authorize and settle', '250')
@@ -71,7 +77,10 @@ export function registerCertify(program: Command): void {
       '--credentials <file>',
       'credentials JSON from `croupier sandbox keys` (client certificate, OAuth2 client, signing key): sign every request, present the certificate, and expect security to be enforced',
     )
-    .option('--list', 'list the scenarios (id, category, title) and exit without running')
+    .option(
+      '--list',
+      'list the scenarios (id, category, title, and the error codes and rules each covers) and exit without running',
+    )
     .option('--junit', 'write junit.xml (when no format flag is given, all four are written)')
     .option('--json', 'write report.json')
     .option('--md', 'write report.md')
@@ -99,6 +108,10 @@ A players profile (YAML):
     main: { id: p_demo_1, currency: EUR }
     lowBalance: { id: p_low_balance, currency: EUR, stake: "2.00" }
     bonus: { id: p_bonus_1, currency: EUR, overMaxBet: "50.00" }
+    kycPending: { id: p_kyc_pending, currency: EUR }
+    kycDenied: { id: p_kyc_denied, currency: EUR }
+    bonusExpired: { id: p_bonus_expired, currency: EUR, overMaxBet: "10.00" }
+  otherRegion: APAC
   expireSession: { method: POST, path: /sandbox/sessions/{session_id}/expire }
 `,
     )
@@ -112,13 +125,13 @@ A players profile (YAML):
         loadProfile,
         REPORT_FORMATS,
         runCertification,
+        scenarioListing,
         terminalProgress,
         writeReports,
       } = await import('@croupier/certify');
       if (flags.list) {
-        for (const s of allScenarios(Contract.load(flags.contract))) {
-          process.stdout.write(`${s.id.padEnd(56)} ${s.category.padEnd(15)} ${s.title}\n`);
-        }
+        for (const line of scenarioListing(allScenarios(Contract.load(flags.contract))))
+          process.stdout.write(`${line}\n`);
         return;
       }
       const profile = loadProfile(flags.players, {
@@ -137,6 +150,7 @@ A players profile (YAML):
           .filter(Boolean),
         natsUrl: flags.nats,
         eventLagBudgetMs: positive(flags.eventLagMs, '--event-lag-ms'),
+        clockSkewToleranceMs: positive(flags.clockSkewMs, '--clock-skew-ms'),
         loadRate: flags.loadRate ? positive(flags.loadRate, '--load-rate') : undefined,
         loadDurationS: flags.loadDuration ? positive(flags.loadDuration, '--load-duration') : undefined,
         sloP95Ms: positive(flags.sloP95, '--slo-p95'),

@@ -78,7 +78,7 @@ Examples:
             : undefined;
         // Prism takes seconds to start; the wallet starts beside it rather than after it.
         // Loaded on use, so `croupier --help` and the admin subcommands start fast.
-        const { startMock, startSandbox } = await import('@croupier/sandbox');
+        const { startMock, startSandbox, TEST_PLAYERS } = await import('@croupier/sandbox');
         const [mock, stateful] = await Promise.all([
           startMock({ port: Number(flags.mockPort), host: flags.host, dynamic: flags.dynamic ?? false }).then(
             (m) => {
@@ -100,7 +100,14 @@ Examples:
                 return s;
               }),
         ]);
-        process.stdout.write(banner(mock, stateful, security?.summary));
+        process.stdout.write(
+          banner(
+            mock,
+            stateful,
+            security?.summary,
+            TEST_PLAYERS.map((p) => p.player_id + (p.currency !== 'EUR' ? ` (${p.currency})` : '')),
+          ),
+        );
       } catch (error) {
         await stopAll();
         throw error;
@@ -253,6 +260,67 @@ Examples:
       process.stdout.write(id ? `fault ${id} is off\n` : 'every fault is off\n');
     });
 
+  const player = sandbox.command('player').description("The sandbox's test players: add your own");
+  player
+    .command('add')
+    .description(
+      'Create a test player: balances per currency, bonus, KYC status and RG profile (reset removes it)',
+    )
+    .option('--id <player_id>', 'the player id (default: a new p_… id)')
+    .option('--currency <code>', 'the currency the player plays in', 'EUR')
+    .option('--cash <amount>', 'cash in that currency', '100.00')
+    .option('--balance <currency=amount...>', 'more cash in other currencies, e.g. USD=20.00')
+    .option('--bonus <amount>', 'an active bonus in the playing currency')
+    .option('--max-bet <amount>', "the bonus's maximum bet")
+    .option('--kyc <status>', 'verified, pending or denied', 'verified')
+    .option(
+      '--rg <profile>',
+      'an RG test profile: clear, self_excluded, loss_limit_daily_5, loss_limit_weekly_20, time_limit_1m, reality_check_1m',
+    )
+    .option('--region <code>', 'the region the player belongs to', 'EU')
+    .option('--url <url>', 'the running sandbox', DEFAULT_URL)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ croupier sandbox player add --id p_my_1 --cash 250.00\n  $ croupier sandbox player add --currency USD --cash 50.00 --balance EUR=10.00 --kyc pending\n  $ croupier sandbox player add --bonus 25.00 --max-bet 5.00 --rg loss_limit_daily_5',
+    )
+    .action(
+      async (flags: {
+        id?: string;
+        currency: string;
+        cash: string;
+        balance?: string[];
+        bonus?: string;
+        maxBet?: string;
+        kyc: string;
+        rg?: string;
+        region: string;
+        url: string;
+      }) => {
+        const balances: Record<string, string> = { [flags.currency]: flags.cash };
+        for (const entry of flags.balance ?? []) {
+          const [currency, amount] = entry.split('=');
+          if (!currency || !amount)
+            throw new Error(`--balance takes CURRENCY=AMOUNT, e.g. USD=20.00; got "${entry}"`);
+          balances[currency] = amount;
+        }
+        const created = (await admin(flags.url, 'POST', '/sandbox/players', {
+          ...(flags.id ? { player_id: flags.id } : {}),
+          currency: flags.currency,
+          balances,
+          kyc: flags.kyc,
+          region: flags.region,
+          ...(flags.rg ? { rg: flags.rg } : {}),
+          ...(flags.bonus
+            ? { bonus: { amount: flags.bonus, ...(flags.maxBet ? { max_bet: flags.maxBet } : {}) } }
+            : {}),
+        })) as { player_id: string; balances: Record<string, { cash: string; bonus: string }> };
+        const held = Object.entries(created.balances)
+          .map(([currency, b]) => `${b.cash} ${currency}${b.bonus !== '0.00' ? ` (+${b.bonus} bonus)` : ''}`)
+          .join(', ');
+        process.stdout.write(`player ${created.player_id}: ${held}\n`);
+      },
+    );
+
   sandbox
     .command('reset')
     .description('Start the running sandbox over from its seed (test players, balances; faults off)')
@@ -303,7 +371,12 @@ async function secureSandbox(certsDir: string) {
   return createSandboxSecurity({ certsDir });
 }
 
-function banner(mock: RunningMock, stateful?: RunningSandbox, security?: string): string {
+function banner(
+  mock: RunningMock,
+  stateful: RunningSandbox | undefined,
+  security: string | undefined,
+  players: readonly string[],
+): string {
   const lines = [
     stateful && security
       ? 'croupier sandbox is up with security ON (mTLS, OAuth2 tokens, signed bodies)'
@@ -316,7 +389,7 @@ function banner(mock: RunningMock, stateful?: RunningSandbox, security?: string)
       `  console:                     ${stateful.url}/console`,
       `  admin API:                   ${stateful.url}/sandbox`,
       `  schema registry:             ${stateful.url}/schema-registry/subjects`,
-      '  test players (brand-7):      p_demo_1 (EUR), p_demo_2 (USD), p_blocked_rg, p_low_balance, p_bonus, p_kyc_pending, p_rg_loss, p_rg_time',
+      `  test players (brand-7):      ${players.join(', ')} (croupier sandbox player add makes more)`,
     );
     if (security) lines.push('', security.replace('https://127.0.0.1:<port>', stateful.url));
   }
