@@ -2,11 +2,11 @@
 // Source: contracts/openapi/provider-platform.yaml (info.version 1.0.0).
 // Change the contract and run `pnpm codegen`; CI runs `pnpm codegen --check` and fails on any difference.
 
-export { contractPlugin, type PluginOptions } from './plugin.ts';
+export { contractPlugin, contractServerOptions, type PluginOptions } from './plugin.ts';
 export type { Handlers, HealthHandlers, SessionsHandlers, BetsHandlers, PlayersHandlers, WalletEmulatorHandlers, ResponsibleGamingHandlers } from './handlers.ts';
 export type * from './handlers.ts';
 export { errorCatalogue, operations, type ErrorCatalogueEntry, type ErrorCode, type OperationId, type OperationInfo } from './operations.ts';
 export { routes } from './routes.ts';
 export { contractSchema } from './contract-schema.ts';
-export { ResponseSchemaViolationError, registerContract, type ContractPluginOptions, type HandlerContext, type HandlerResult, type ResponseViolation, type RouteSpec } from './runtime/plugin.ts';
+export { ResponseSchemaViolationError, drainRequest, registerContract, serverOptions, type ContractPluginOptions, type HandlerContext, type HandlerResult, type ResponseViolation, type RouteSpec } from './runtime/plugin.ts';
 export type { components, paths } from './schema.ts';

@@ -7,7 +7,13 @@ import { annotationFormats, contractSchema } from './contract-schema.ts';
 import type { Handlers } from './handlers.ts';
 import { errorCatalogue } from './operations.ts';
 import { routes } from './routes.ts';
-import { registerContract, type ContractPluginOptions, type RouteHandler } from './runtime/plugin.ts';
+import { registerContract, serverOptions, type ContractPluginOptions, type RouteHandler } from './runtime/plugin.ts';
+
+/**
+ * Options for the Fastify constructor: the parser's, router's and shutdown answers use the contract's error body.
+ * `Fastify({ ...contractServerOptions, bodyLimit, ... })`, then `app.register(contractPlugin, { handlers })`.
+ */
+export const contractServerOptions = serverOptions(errorCatalogue);
 
 export interface PluginOptions extends ContractPluginOptions {
   handlers: Handlers;

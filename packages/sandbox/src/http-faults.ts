@@ -37,8 +37,9 @@ export async function installHttpFaults(
   emulators: EmulatorSettings,
 ): Promise<void> {
   app.addHook('onRequest', async (request, reply) => {
-    if (isAdminPath(request.url)) return;
-    const path = request.url.split('?')[0] ?? request.url;
+    // The route the router matched, not the raw URL: `/%77allet/debit` is the debit, and is faulted as one.
+    const path = request.routeOptions.url ?? request.url.split('?')[0] ?? request.url;
+    if (isAdminPath(path)) return;
     const scope = { brand: header(request, 'x-brand-id'), provider: header(request, 'x-provider-id') };
 
     const latency = faults.active('latency', scope);

@@ -35,7 +35,7 @@ export class RequestLog {
   /** Records the answer of every request outside the sandbox's own admin and console routes. */
   install(app: FastifyInstance): void {
     app.addHook('onSend', async (request, reply, payload) => {
-      if (isAdminPath(request.url)) return payload;
+      if (isAdminPath(request.routeOptions.url ?? request.url)) return payload;
       const code = typeof payload === 'string' && reply.statusCode >= 400 ? codeOf(payload) : undefined;
       const traceId = header(reply.getHeaders() as Record<string, unknown>, 'x-trace-id');
       this.add({

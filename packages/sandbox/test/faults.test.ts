@@ -64,6 +64,27 @@ describe('fault buttons: each one changes a real request or event, and switches 
     expect(retried.status).toBe(200);
   });
 
+  it('wallet_outage: a percent-encoded money path is the same call and gets the same 503', async () => {
+    const before = await sut.cash();
+    const id = await sut.fault({ kind: 'wallet_outage' });
+    const debit = {
+      player_id: 'p_demo_1',
+      transaction_id: `tx_${bet()}`,
+      amount: { amount: '1.00', currency: 'EUR' },
+    };
+    for (const path of ['/%77allet/debit', '/wallet/%64ebit', '/%76%31/players/p_demo_1/balance']) {
+      const refused = await sut.call(
+        path.includes('debit') ? 'POST' : 'GET',
+        path,
+        path.includes('debit') ? debit : undefined,
+      );
+      expect(refused.status, path).toBe(503);
+      expect(refused.body).toMatchObject({ code: 'PLATFORM_DEGRADED' });
+    }
+    await sut.clear(id);
+    expect(await sut.cash()).toBe(before);
+  });
+
   it('region_outage: calls from that region answer 503; off, they are served', async () => {
     const id = await sut.fault({ kind: 'region_outage', region: 'EU' });
     const refused = await sut.call('GET', '/v1/players/p_demo_1/balance');

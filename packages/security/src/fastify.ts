@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errorCodes, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import { errorBody, type Rejection } from './errors.ts';
 import type { KeyRing } from './keyring.ts';
 import type { Principal } from './principal.ts';
 import { type TokenIssuer, type TokenRequest, isOAuthError } from './tokens.ts';
-import { createRequestVerifier, type RequestVerifierOptions, type Verdict } from './verifier.ts';
+import {
+  createRequestVerifier,
+  type RequestVerifierOptions,
+  type VerifiableRequest,
+  type Verdict,
+} from './verifier.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,12 +40,78 @@ function traceIdOf(request: FastifyRequest): string {
   return typeof header === 'string' && header.length > 0 && header.length <= 128 ? header : randomUUID();
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream)
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
+/**
+ * Reads the body the signature covers, never more than the route accepts: past `limit` it stops
+ * (the rest is drained by the error handler, which answers 413) and resolves `undefined`.
+ */
+function readBody(stream: NodeJS.ReadableStream, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const stop = () => {
+      stream.removeListener('data', onData);
+      stream.removeListener('end', onEnd);
+      stream.removeListener('error', onError);
+    };
+    const onData = (chunk: Buffer | string) => {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      received += bytes.length;
+      if (received > limit) {
+        stop();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(bytes);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    stream.resume();
+  });
 }
+
+/**
+ * Reads and drops what is left of a refused request's body (bounded), so the refusal is not lost to a
+ * reset: closing a socket the client still writes to resets it, and a client sending a large body
+ * without credentials saw EPIPE instead of its 401. Same bounds as the contract plugin's drain.
+ */
+function drainBody(
+  raw: NodeJS.ReadableStream & { complete?: boolean; destroyed?: boolean; readableEnded?: boolean },
+): Promise<void> {
+  if (raw.complete || raw.readableEnded || raw.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let received = 0;
+    const finish = () => {
+      clearTimeout(timer);
+      raw.removeListener('data', onData);
+      raw.removeListener('end', finish);
+      raw.removeListener('close', finish);
+      raw.removeListener('error', finish);
+      resolve();
+    };
+    const onData = (chunk: Buffer | string) => {
+      received += chunk.length;
+      if (received > 64 * 1024 * 1024) finish();
+    };
+    const timer = setTimeout(finish, 30_000);
+    raw.on('data', onData);
+    raw.once('end', finish);
+    raw.once('close', finish);
+    raw.once('error', finish);
+    raw.resume();
+  });
+}
+
+/** The error Fastify's own body parser raises, so the contract's error handler answers 413 PAYLOAD_TOO_LARGE. */
+const bodyTooLarge = () => new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
 
 async function croupierSecurityPlugin(
   fastify: FastifyInstance,
@@ -51,8 +122,9 @@ async function croupierSecurityPlugin(
   const prefix = options.prefix ?? '';
   fastify.decorateRequest('croupierPrincipal', undefined);
 
-  const refuse = (request: FastifyRequest, reply: FastifyReply, rejection: Rejection) => {
+  const refuse = async (request: FastifyRequest, reply: FastifyReply, rejection: Rejection) => {
     options.onRejection?.(rejection, request);
+    await drainBody(request.raw);
     const traceId = traceIdOf(request);
     return reply
       .code(rejection.status)
@@ -61,12 +133,21 @@ async function croupierSecurityPlugin(
       .send(JSON.stringify(errorBody(rejection, traceId)));
   };
 
-  const input = (request: FastifyRequest, rawBody?: Buffer) => {
-    const url =
-      prefix && request.url.startsWith(prefix) ? request.url.slice(prefix.length) || '/' : request.url;
+  const unprefixed = (url: string) =>
+    prefix && url.startsWith(prefix) ? url.slice(prefix.length) || '/' : url;
+
+  // The decision is made on the route the router matched (its operation id, else its template),
+  // never on the raw URL: percent-encoding a literal segment must not route to an operation while
+  // escaping its security.
+  const input = (request: FastifyRequest, rawBody?: Buffer): VerifiableRequest => {
+    const routed = request.is404 ? undefined : request.routeOptions.url;
+    const operationId = (request.routeOptions.config as { operationId?: unknown } | undefined)?.operationId;
     return {
+      ...(typeof operationId === 'string' && !request.is404 ? { operationId } : {}),
+      route: routed === undefined ? null : unprefixed(routed),
+      params: (request.params ?? {}) as Record<string, unknown>,
       method: request.method,
-      url,
+      url: unprefixed(request.url),
       headers: request.headers as Record<string, unknown>,
       tlsSocket: request.raw.socket as TLSSocket,
       ...(rawBody ? { rawBody } : {}),
@@ -90,10 +171,13 @@ async function croupierSecurityPlugin(
       if (verdict.principal) options.collector?.recordAccepted();
       return payload;
     }
-    const rawBody = await readAll(payload);
+    const limit = request.routeOptions.bodyLimit ?? fastify.initialConfig.bodyLimit ?? 1024 * 1024;
+    if (Number(request.headers['content-length']) > limit) throw bodyTooLarge();
+    const rawBody = await readBody(payload, limit);
+    if (rawBody === undefined) throw bodyTooLarge();
     const signed = await verifier.verifyBody(input(request, rawBody), verdict);
     if (!signed.ok) {
-      refuse(request, reply, signed);
+      await refuse(request, reply, signed);
       return Readable.from([]);
     }
     options.collector?.recordAccepted();

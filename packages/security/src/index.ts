@@ -64,7 +64,9 @@ export {
   type SandboxCredentials,
 } from './sandbox-credentials.ts';
 export {
+  canonicalPath,
   canonicalString,
+  decodeSignature,
   createSignatureVerifier,
   createSigner,
   IDEMPOTENCY_HEADER,

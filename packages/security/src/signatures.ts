@@ -26,6 +26,44 @@ export interface SignableRequest {
 }
 
 /**
+ * The one form of a request path that is signed and verified: every segment percent-decoded and
+ * re-encoded as `encodeURIComponent` does, which is what the generated client sends. `/v1/bets/%61uthorize`
+ * and `/v1/bets/authorize` reach the same route, so they must be the same signed bytes (and the same
+ * replay); a client signing a differently encoded path fails verification instead of opening a second
+ * way in. The query is kept as sent. `undefined` when a segment is not valid percent-encoded UTF-8.
+ */
+export function canonicalPath(pathAndQuery: string): string | undefined {
+  const at = pathAndQuery.indexOf('?');
+  const path = at < 0 ? pathAndQuery : pathAndQuery.slice(0, at);
+  const query = at < 0 ? '' : pathAndQuery.slice(at);
+  try {
+    return path
+      .split('/')
+      .map((segment) => encodeURIComponent(decodeURIComponent(segment)))
+      .join('/')
+      .concat(query);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Raw signature length per algorithm: HMAC-SHA256 gives 32 bytes, Ed25519 64. */
+const SIGNATURE_BYTES: Record<KeyAlgorithm, number> = { 'hmac-sha256': 32, ed25519: 64 };
+
+/**
+ * Decodes a signature only from its one canonical encoding: standard base64 alphabet, `=` padding
+ * present, unused trailing bits zero, the algorithm's exact length. Base64 has several spellings of
+ * the same bytes (no padding, other trailing bits, URL alphabet, embedded whitespace); accepting them
+ * let a captured signature pass the replay check once per spelling.
+ */
+export function decodeSignature(algorithm: KeyAlgorithm, text: string): Buffer | undefined {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return undefined;
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length !== SIGNATURE_BYTES[algorithm] || bytes.toString('base64') !== text) return undefined;
+  return bytes;
+}
+
+/**
  * The bytes that are signed, one field a line:
  * `METHOD\nPATH?QUERY\nTIMESTAMP\nIDEMPOTENCY_KEY\nBASE64(SHA256(raw body))`.
  * The idempotency key is signed so a captured signature cannot be replayed under a new key.
@@ -82,7 +120,12 @@ export function createSigner(options: SignerOptions): (request: SignableRequest)
     if (previous !== undefined && timestamp <= previous) timestamp = previous + 1;
     lastTimestamp.set(base, timestamp);
     if (lastTimestamp.size > 10_000) lastTimestamp.delete(lastTimestamp.keys().next().value as string);
-    const data = canonicalString({ ...request, timestamp: String(timestamp), idempotencyKey });
+    const data = canonicalString({
+      ...request,
+      path: canonicalPath(request.path) ?? request.path,
+      timestamp: String(timestamp),
+      idempotencyKey,
+    });
     return {
       [SIGNATURE_HEADER]: `${options.algorithm}=${computeSignature(options.algorithm, key, data)}`,
       [TIMESTAMP_HEADER]: String(timestamp),
@@ -101,7 +144,7 @@ export interface SignatureVerifierOptions {
 
 export interface SignedRequest {
   method: string;
-  /** Path and query as received. */
+  /** Path and query as received; verified in their canonical form (`canonicalPath`). */
   url: string;
   headers: Record<string, unknown>;
   rawBody: string | Uint8Array;
@@ -109,9 +152,7 @@ export interface SignedRequest {
 
 export type SignatureVerdict = { ok: true; key: KeyRecord } | Rejection;
 
-function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
+function safeEqual(left: Buffer, right: Buffer): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
@@ -143,10 +184,20 @@ export function createSignatureVerifier(options: SignatureVerifierOptions) {
           .join(', ')}`,
       );
     }
-    const match = /^(hmac-sha256|ed25519)=([A-Za-z0-9+/]+={0,2})$/.exec(header);
+    const match = /^(hmac-sha256|ed25519)=(.*)$/s.exec(header);
     if (!match)
       return reject('SIGNATURE_INVALID', `${SIGNATURE_HEADER} must read "<hmac-sha256|ed25519>=<base64>"`);
-    const [, algorithm, signature] = match as unknown as [string, KeyAlgorithm, string];
+    const [, algorithm, encoded] = match as unknown as [string, KeyAlgorithm, string];
+    const signature = decodeSignature(algorithm, encoded);
+    if (!signature) {
+      return reject(
+        'SIGNATURE_INVALID',
+        `${SIGNATURE_HEADER} must carry the ${SIGNATURE_BYTES[algorithm]}-byte ${algorithm} signature in standard padded base64, exactly as Buffer#toString('base64') writes it`,
+      );
+    }
+    const path = canonicalPath(request.url);
+    if (path === undefined)
+      return reject('SIGNATURE_INVALID', 'the request path is not valid percent-encoded UTF-8');
 
     const at = now();
     const lookup = options.keyRing.lookup(keyId, at);
@@ -209,7 +260,7 @@ export function createSignatureVerifier(options: SignatureVerifierOptions) {
 
     const data = canonicalString({
       method: request.method,
-      path: request.url,
+      path,
       timestamp,
       idempotencyKey: headerValue(request.headers, IDEMPOTENCY_HEADER),
       body: request.rawBody,
@@ -219,10 +270,10 @@ export function createSignatureVerifier(options: SignatureVerifierOptions) {
         ? safeEqual(
             createHmac('sha256', key.secret ?? '')
               .update(data)
-              .digest('base64'),
+              .digest(),
             signature,
           )
-        : verify(null, Buffer.from(data), key.publicKey!, Buffer.from(signature, 'base64'));
+        : verify(null, Buffer.from(data), key.publicKey!, signature);
     if (!valid) {
       return reject(
         'SIGNATURE_INVALID',
@@ -230,8 +281,10 @@ export function createSignatureVerifier(options: SignatureVerifierOptions) {
       );
     }
 
-    // Remembered for twice the window: a timestamp may sit at either edge of it.
-    if (!(await replays.rememberOnce(`${keyId}|${signature}`, windowSeconds * 2))) {
+    // Remembered for twice the window: a timestamp may sit at either edge of it. Keyed on what was
+    // signed, not on the header's text, so no other spelling or encoding of the same request is new.
+    const signed = createHash('sha256').update(data).digest('base64');
+    if (!(await replays.rememberOnce(`${keyId}|${signed}`, windowSeconds * 2))) {
       return reject('REPLAY_DETECTED', 'this signature was already used; sign each attempt anew');
     }
     return { ok: true, key };

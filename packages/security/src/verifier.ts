@@ -12,7 +12,7 @@ import type { KeyRing } from './keyring.ts';
 import { headerValue, type Principal } from './principal.ts';
 import type { RegionRouter } from './region.ts';
 import type { ReplayStore } from './replay.ts';
-import { createSignatureVerifier } from './signatures.ts';
+import { canonicalPath, createSignatureVerifier } from './signatures.ts';
 import type { SecuritySummaryCollector } from './summary.ts';
 import { bearerToken, createTokenVerifier } from './tokens.ts';
 
@@ -35,7 +35,17 @@ export interface RequestVerifierOptions {
 
 /** What the verifier needs from a request; Fastify, node:http or a test can supply it. */
 export interface VerifiableRequest {
+  /** The operation of the route the router matched (the generated routes carry it in their config). */
   operationId?: string;
+  /**
+   * The route template the router matched (`/v1/sessions/:session_id`), or `null` when no route
+   * matched. Security decides on it, never on the raw URL: `/v1/bets/%61uthorize` is routed to
+   * `/v1/bets/authorize` and must be checked as that. Absent (a caller without a router): the
+   * operation is found from the path in its canonical form.
+   */
+  route?: string | null;
+  /** Path parameters as the router decoded them. */
+  params?: Record<string, unknown>;
   method: string;
   /** Path and query as received. */
   url: string;
@@ -51,7 +61,9 @@ export type Verdict =
   | Rejection;
 
 function defaultPlayerId(input: VerifiableRequest): string | undefined {
-  const match = /\/players\/([^/?#]+)/.exec(input.url);
+  const routed = input.params?.player_id;
+  if (typeof routed === 'string') return routed;
+  const match = /\/players\/([^/?#]+)/.exec(canonicalPath(input.url) ?? '');
   return match?.[1] ? decodeURIComponent(match[1]) : undefined;
 }
 
@@ -77,13 +89,19 @@ export function createRequestVerifier(options: RequestVerifierOptions) {
   };
 
   function operationOf(input: VerifiableRequest): OperationSecurity | undefined {
-    if (input.operationId) return options.operations[input.operationId];
-    return findOperation(input.method, input.url);
+    // An id the table does not know (another contract's route config) falls back to the template.
+    const named = input.operationId ? options.operations[input.operationId] : undefined;
+    if (named) return named;
+    if (input.route === null) return undefined;
+    if (input.route !== undefined) return findOperation(input.method, input.route);
+    const path = canonicalPath(input.url);
+    return path === undefined ? undefined : findOperation(input.method, path);
   }
 
   async function authenticate(input: VerifiableRequest): Promise<Verdict> {
     const operation = operationOf(input);
-    // Unknown routes fall through to the contract plugin's 404/405; public operations need nothing.
+    // A request no route matched runs no handler: the contract plugin answers 404/405. Routes outside
+    // the contract (token endpoint, admin API) are the host's own; public operations need nothing.
     if (!operation || isPublic(operation)) return { ok: true, principal: undefined, operation };
     const brand = headerValue(input.headers, 'X-Brand-Id');
     const region = headerValue(input.headers, 'X-Region');

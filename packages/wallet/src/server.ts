@@ -1,4 +1,10 @@
-import { contractPlugin, type HandlerContext, type Handlers, operations } from '@croupier/server';
+import {
+  contractPlugin,
+  contractServerOptions,
+  type HandlerContext,
+  type Handlers,
+  operations,
+} from '@croupier/server';
 import {
   createMetrics,
   DeprecationRegistry,
@@ -83,9 +89,10 @@ export async function createWalletServer(options: WalletServerOptions): Promise<
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
-    return503OnClosing: true,
+    // Node's parser, the router and shutdown answer in the contract's error body too (503 while closing).
+    ...contractServerOptions,
     // The HTTPS instance type differs only in its raw server; the routes and hooks are the same.
-    ...(options.https ? { https: options.https } : {}),
+    ...(options.https ? { https: { ...contractServerOptions.http, ...options.https } } : {}),
   }) as unknown as FastifyInstance;
   // Spans and metrics name the contract operation, never the raw URL (ids would explode cardinality).
   const operationIdOf = operationIdFromTable(operations);

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { type IncomingMessage, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifyServerOptions,
+  HTTPMethods,
+} from 'fastify';
 import { assertStorableJson, JsonBodyRefusal } from './json-body.ts';
 
 // ajv-formats is CommonJS: under NodeNext its default import is `module.exports`, which carries `.default`.
@@ -105,7 +114,156 @@ const DEFAULT_STATUS: Record<string, { status: number; retryable: boolean }> = {
   PAYLOAD_TOO_LARGE: { status: 413, retryable: false },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
   INTERNAL_ERROR: { status: 500, retryable: true },
+  PLATFORM_DEGRADED: { status: 503, retryable: true },
 };
+
+type Catalogue = Readonly<Record<string, { readonly status: number; readonly retryable: boolean }>>;
+
+/**
+ * How much of a refused request's body is still read (and thrown away) before answering. Closing a
+ * socket the client is still writing to makes the kernel send a reset, and the client then loses the
+ * answer (a 10 MB body got `ECONNRESET` instead of its 413); past these bounds the client has been
+ * slow or large enough that the connection is simply cut.
+ */
+const DRAIN_BYTES = 64 * 1024 * 1024;
+const DRAIN_MS = 30_000;
+
+/** Reads and discards what is left of a request body, so the answer can follow without a reset. */
+export function drainRequest(raw: IncomingMessage): Promise<void> {
+  if (raw.complete || raw.readableEnded || raw.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let received = 0;
+    const finish = () => {
+      clearTimeout(timer);
+      raw.removeListener('data', onData);
+      raw.removeListener('end', finish);
+      raw.removeListener('close', finish);
+      raw.removeListener('error', finish);
+      resolve();
+    };
+    const onData = (chunk: Buffer | string) => {
+      received += chunk.length;
+      if (received > DRAIN_BYTES) finish();
+    };
+    const timer = setTimeout(finish, DRAIN_MS);
+    raw.on('data', onData);
+    raw.once('end', finish);
+    raw.once('close', finish);
+    raw.once('error', finish);
+    raw.resume();
+  });
+}
+
+function problemOf(catalogue: Catalogue, code: string, message: string, traceId: string) {
+  return { code, message, retryable: catalogue[code]?.retryable ?? false, trace_id: traceId };
+}
+
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request (a header past the size limit, a
+ * control character in a header, a malformed request line): status, contract code and message.
+ */
+function parserRefusal(error: NodeJS.ErrnoException): { status: number; code: string; message: string } {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return {
+        status: 431,
+        code: 'PAYLOAD_TOO_LARGE',
+        message: 'request headers are larger than the server accepts',
+      };
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return {
+        status: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+        message: 'chunk extensions are larger than the server accepts',
+      };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return { status: 408, code: 'VALIDATION_FAILED', message: 'the request was not received in time' };
+    default:
+      return {
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        message: `the request is not valid HTTP/1.1 (${error.code ?? 'parse error'})`,
+      };
+  }
+}
+
+/**
+ * Closes a socket whose request was refused only once the client has stopped sending (its FIN, or
+ * half a second of silence, or 10 s at most), reading and dropping what still arrives: closing while
+ * the client writes makes the kernel reset the connection, and a client still sending a 1 MB header
+ * lost its 431 to that reset.
+ */
+function closeWhenQuiet(socket: Socket): void {
+  const close = () => {
+    clearTimeout(quiet);
+    clearTimeout(cap);
+    socket.removeListener('data', onData);
+    socket.end();
+    setTimeout(() => socket.destroy(), 1_000).unref();
+  };
+  const onData = () => quiet.refresh();
+  const quiet = setTimeout(close, 500);
+  const cap = setTimeout(close, 10_000);
+  socket.on('data', onData);
+  socket.once('end', close);
+  socket.resume();
+}
+
+/**
+ * Options for the Fastify constructor so that the answers given before any route runs (Node's
+ * parser, the router's bad percent-escapes and over-long parameters, requests during shutdown) use
+ * the contract's error body like every other answer. Pass them where the server is created:
+ * `Fastify({ ...serverOptions(errorCatalogue), ... })`.
+ */
+export function serverOptions(
+  errorCatalogue: Catalogue,
+): Pick<
+  FastifyServerOptions,
+  'clientErrorHandler' | 'frameworkErrors' | 'return503OnClosing' | 'routerOptions'
+> & { http: { requireHostHeader: boolean } } {
+  const catalogue = { ...DEFAULT_STATUS, ...errorCatalogue };
+  // Node reports the parse error again for every later chunk of the same socket: answer once only.
+  const answered = new WeakSet<Socket>();
+  return {
+    clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket) {
+      if (error.code === 'ECONNRESET' || socket.destroyed || answered.has(socket)) return;
+      answered.add(socket);
+      const refusal = parserRefusal(error);
+      const traceId = randomUUID();
+      const body = JSON.stringify(problemOf(catalogue, refusal.code, refusal.message, traceId));
+      if (socket.writable) {
+        socket.write(
+          `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status] ?? 'Error'}\r\n` +
+            'Content-Type: application/json; charset=utf-8\r\n' +
+            `Content-Length: ${Buffer.byteLength(body)}\r\nX-Trace-Id: ${traceId}\r\nConnection: close\r\n\r\n${body}`,
+        );
+        closeWhenQuiet(socket);
+      } else socket.destroy();
+    },
+    frameworkErrors(error, request, reply) {
+      const traceId = traceIdOf(request as unknown as FastifyRequest);
+      const message =
+        error.code === 'FST_ERR_BAD_URL'
+          ? 'the path is not valid percent-encoded UTF-8'
+          : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+            ? 'a path parameter is longer than the server accepts'
+            : 'the request could not be routed';
+      const code = error.code === 'FST_ERR_ASYNC_CONSTRAINT' ? 'INTERNAL_ERROR' : 'VALIDATION_FAILED';
+      (reply as unknown as FastifyReply)
+        .code(catalogue[code]?.status ?? 500)
+        .header('x-trace-id', traceId)
+        .header('content-type', 'application/json; charset=utf-8')
+        .send(JSON.stringify(problemOf(catalogue, code, message, traceId)));
+    },
+    // Requests that arrive while the server drains get the contract's 503 from the plugin instead.
+    return503OnClosing: false,
+    // Path parameters are bounded by the contract's schemas (answered 400), not by the router's default 100.
+    routerOptions: { maxParamLength: 2048 },
+    // Node would answer a missing Host with an empty 400 of its own; the plugin answers it instead.
+    // With TLS, merge it into the `https` options: `https: { ...serverOptions(c).http, ...tls }`.
+    http: { requireHostHeader: false },
+  };
+}
 
 function ajvErrors(errors: ErrorObject[] | null | undefined, where?: string) {
   return (errors ?? []).map((e) => ({
@@ -258,7 +416,28 @@ export async function registerContract(
     reply.header('x-trace-id', traceIdOf(request));
   });
 
-  fastify.setErrorHandler((error: FastifyError, request, reply) => {
+  // Answers during shutdown: Fastify's own 503 would not use the error body (see `serverOptions`).
+  let closing = false;
+  fastify.addHook('preClose', async () => {
+    closing = true;
+  });
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (closing) {
+      reply.header('connection', 'close');
+      return send(reply, 'PLATFORM_DEGRADED', 'the server is shutting down; retry on another instance');
+    }
+    if (request.raw.httpVersion === '1.1' && !request.headers.host) {
+      reply.header('connection', 'close');
+      return send(reply, 'VALIDATION_FAILED', 'HTTP/1.1 requests need a Host header', {
+        errors: [{ in: 'headers', path: '/host', message: 'is required' }],
+      });
+    }
+  });
+
+  fastify.setErrorHandler(async (error: FastifyError, request, reply) => {
+    // A body refused half-way (too large, wrong media type) is read to its end first: answering and
+    // closing while the client still sends resets the connection, and the client never sees the answer.
+    await drainRequest(request.raw);
     if ((error as unknown) instanceof JsonBodyRefusal) {
       const refusal = error as unknown as JsonBodyRefusal;
       return send(reply, 'VALIDATION_FAILED', refusal.message, {
@@ -355,6 +534,8 @@ export async function registerContract(
       method: route.method.toUpperCase() as HTTPMethods,
       url: route.path.replace(/\{([^}]+)\}/g, ':$1'),
       schema: { ...route.schema, response },
+      // Security and telemetry read the operation from the route the router matched, never from the raw URL.
+      config: { operationId: route.operationId },
       preValidation: async (request, reply) => {
         if (!route.bodyType) return;
         const present = request.body !== undefined && request.headers['content-length'] !== '0';
