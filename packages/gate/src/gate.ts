@@ -46,13 +46,18 @@ export interface GateReport {
 }
 
 export function kindOf(doc: LoadedDocument): 'openapi' | 'asyncapi' {
-  if (typeof doc.root.openapi === 'string' || typeof doc.root.swagger === 'string') return 'openapi';
-  if (typeof doc.root.asyncapi === 'string') return 'asyncapi';
+  // An unquoted `openapi: 3.1` is a YAML number; it still names the version.
+  if (isVersion(doc.root.openapi) || isVersion(doc.root.swagger)) return 'openapi';
+  if (isVersion(doc.root.asyncapi)) return 'asyncapi';
   throw new GateError(
     'UNSUPPORTED_DOCUMENT',
     `${doc.file}:1: neither an OpenAPI nor an AsyncAPI document (no \`openapi\` or \`asyncapi\` field)`,
     { file: doc.file, line: 1 },
   );
+}
+
+function isVersion(value: unknown): boolean {
+  return typeof value === 'string' || typeof value === 'number';
 }
 
 export async function runGate(
@@ -71,8 +76,8 @@ export async function runGate(
   const now = options.now ?? new Date();
   const compareOptions: CompareOptions = { ...options, now };
   const only = options.only;
-  const wants = (part: Part) =>
-    only === undefined || only === part || (only === 'breaking' && part === 'deprecation');
+  // `--only breaking` is compatibility alone, as `oasdiff breaking` is; the sunset policy is the full gate's.
+  const wants = (part: Part) => only === undefined || only === part;
 
   const compat =
     kind === 'openapi'

@@ -42,7 +42,7 @@ describe('croupier gate', () => {
     const run = croupier(['--list-checks']);
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/^api-path-removed-without-deprecation\s+error\s+paths\s+/m);
-    expect(run.out).toMatch(/^event-field-removed\s+error\s+events\s+/m);
+    expect(run.out).toMatch(/^event-server-removed\s+error\s+events\s+/m);
   });
 
   it('reads a multi-file base from git with --base', () => {

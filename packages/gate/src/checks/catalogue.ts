@@ -1,10 +1,22 @@
 import type { CheckDefinition } from '../model.ts';
-import { croupierChecks } from './croupier.ts';
+import { croupierChecks, levelOverrides } from './croupier.ts';
 import { openapiChecks } from './openapi/index.ts';
+
+/**
+ * Removing an operation, path or parameter is a compatibility change whatever its deprecation said, so
+ * `--only breaking` judges it; oasdiff's registry files these under deprecation. Declaring a deprecation
+ * (sunset dates, stability levels, headers) stays in the deprecation part, which the full gate runs.
+ */
+const REMOVAL =
+  /-removed-(before-sunset|without-deprecation|with-deprecation|without-sunset)$|^api-sunset-below-stability-period$/;
 
 /** Every check the gate knows, by id. */
 export const catalogue: ReadonlyMap<string, CheckDefinition> = new Map(
-  [...openapiChecks, ...croupierChecks].map((check) => [check.id, check]),
+  [...openapiChecks, ...croupierChecks].map((check) => {
+    const override = levelOverrides[check.id];
+    const part = REMOVAL.test(check.id) ? 'breaking' : check.part;
+    return [check.id, { ...check, part, level: override?.level ?? check.level }];
+  }),
 );
 
 export function definitionOf(id: string): CheckDefinition {

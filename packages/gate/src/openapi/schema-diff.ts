@@ -21,6 +21,8 @@ export interface SchemaSite {
   writeOnly?: boolean;
   /** For parameters: where it travels (`header` properties have their own ids). */
   paramIn?: string;
+  /** For bodies: the media type, which decides how loosely the schema types the wire text. */
+  media?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -267,6 +269,11 @@ function compareTypes(
     const from = bt[0] ?? '';
     const to = ht[0] ?? '';
     const detail = `type changed from ${from} to ${to}`;
+    // An XML body is text to both sides: an element read as an object or as a string is the same element.
+    if (/xml/i.test(site.media ?? '') && [from, to].sort().join() === 'object,string') {
+      raise(cmp, site, 'type-compatible', `${detail}, compatible in XML`, b, h);
+      return;
+    }
     // Query, path and header values are strings on the wire, so a parameter turning into a string widens it.
     const loose = site.kind === 'parameter' && !site.prop.some((p) => p !== 'items');
     if ((from === 'integer' && to === 'number') || (loose && to === 'string'))
@@ -366,7 +373,11 @@ function compareBounds(cmp: Comparison, bs: Json, hs: Json, site: SchemaSite, b:
   for (const { key, name, upper } of bounds) {
     const bv = typeof bs[key] === 'number' ? (bs[key] as number) : undefined;
     const hv = typeof hs[key] === 'number' ? (hs[key] as number) : undefined;
-    if (bv === hv) continue;
+    if (bv === hv) {
+      if (bv !== undefined && (key === 'maximum' || key === 'minimum'))
+        judgeExclusiveFlag(cmp, bs, hs, site, b, h, key);
+      continue;
+    }
     if (bv === undefined && hv !== undefined) raise(cmp, site, `${name}-set`, `${key} set to ${hv}`, b, h);
     else if (bv !== undefined && hv === undefined)
       raise(cmp, site, `${name}-unset`, `${key} ${bv} removed`, b, h);
@@ -382,6 +393,34 @@ function compareBounds(cmp: Comparison, bs: Json, hs: Json, site: SchemaSite, b:
       );
     }
   }
+}
+
+/**
+ * OpenAPI 3.0 writes an exclusive bound as `maximum: 20, exclusiveMaximum: true`; flipping the flag on an
+ * unchanged bound excludes or admits the bound itself. Without the bound the flag means nothing.
+ */
+function judgeExclusiveFlag(
+  cmp: Comparison,
+  bs: Json,
+  hs: Json,
+  site: SchemaSite,
+  b: Node,
+  h: Node,
+  key: 'maximum' | 'minimum',
+): void {
+  const flag = key === 'maximum' ? 'exclusiveMaximum' : 'exclusiveMinimum';
+  const was = bs[flag] === true;
+  const is = hs[flag] === true;
+  if (was === is) return;
+  const name = key === 'maximum' ? 'max' : 'min';
+  raise(
+    cmp,
+    site,
+    `${name}-became-${is ? 'exclusive' : 'inclusive'}`,
+    `${key} ${String(hs[key])} became ${is ? 'exclusive' : 'inclusive'}`,
+    b,
+    h,
+  );
 }
 
 function compareValues(cmp: Comparison, bs: Json, hs: Json, site: SchemaSite, b: Node, h: Node): void {
@@ -473,7 +512,7 @@ function compareDiscriminator(cmp: Comparison, bs: Json, hs: Json, site: SchemaS
       h,
     );
   for (const k of Object.keys(bm)) {
-    if (k in hm && bm[k] !== hm[k])
+    if (k in hm && bm[k] !== hm[k] && !sameMappingTarget(cmp, b, h, bm[k], hm[k]))
       raise(
         cmp,
         site,
@@ -483,6 +522,61 @@ function compareDiscriminator(cmp: Comparison, bs: Json, hs: Json, site: SchemaS
         h,
       );
   }
+}
+
+/** A mapping value is a `$ref` or a bare component name; renamed targets with the same content are the same. */
+function sameMappingTarget(cmp: Comparison, b: Node, h: Node, bt: unknown, ht: unknown): boolean {
+  const target = (side: 'base' | 'head', node: Node, value: unknown) => {
+    if (typeof value !== 'string') return undefined;
+    const ref = value.includes('#') || value.includes('/') ? value : `#/components/schemas/${value}`;
+    return cmp.deref(side, { v: { $ref: ref }, at: node.at });
+  };
+  const bn = target('base', b, bt);
+  const hn = target('head', h, ht);
+  return !!bn && !!hn && fingerprint(cmp, 'base', bn) === fingerprint(cmp, 'head', hn);
+}
+
+const NOT_CONTENT = new Set(['description', 'title', 'example', 'examples', '$comment', 'externalDocs']);
+const fingerprints = new WeakMap<Comparison, Map<string, string>>();
+
+/**
+ * The content of a schema with every `$ref` replaced by what it points at, keys sorted and annotations left
+ * out: two schemas with the same fingerprint accept the same values whatever their components are called.
+ */
+export function fingerprint(cmp: Comparison, side: 'base' | 'head', node: Node | undefined): string {
+  if (!node) return 'undefined';
+  const memo = fingerprints.get(cmp) ?? new Map<string, string>();
+  fingerprints.set(cmp, memo);
+  const walk = (n: Node, open: Set<string>): string => {
+    const key = `${side}|${n.at.file}#${n.at.pointer}`;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    if (open.has(key)) return '"<cycle>"';
+    const v = n.v;
+    if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'undefined';
+    open.add(key);
+    let out: string;
+    if (Array.isArray(v)) out = `[${v.map((_, i) => walk(cmp.child(side, n, i) as Node, open)).join(',')}]`;
+    else
+      out = `{${Object.keys(v)
+        .filter((k) => !NOT_CONTENT.has(k))
+        .sort()
+        .map(
+          (k) =>
+            `${JSON.stringify(k)}:${k === 'discriminator' ? discriminatorPrint((v as Json).discriminator) : walk(cmp.child(side, n, k) as Node, open)}`,
+        )
+        .join(',')}}`;
+    open.delete(key);
+    memo.set(key, out);
+    return out;
+  };
+  return walk(node, new Set());
+}
+
+/** Mapping targets name components, which a rename changes; the property and the mapped values are the content. */
+function discriminatorPrint(d: unknown): string {
+  const v = (d ?? {}) as Json;
+  return JSON.stringify([v.propertyName, Object.keys((v.mapping ?? {}) as Json).sort()]);
 }
 
 /** JSON Schema 2020-12 applicators: adding one constrains what may be sent, removing one widens what may be received. */
@@ -582,6 +676,17 @@ function compareCombinator(
       unmatchedHead.delete(i);
       removed.splice(removed.indexOf(i), 1);
     }
+  }
+  // A member whose `$ref` name changed but whose content did not is the same member (Dog renamed MyDog).
+  for (const i of [...removed]) {
+    const print = fingerprint(cmp, 'base', cmp.child('base', bl, i));
+    const match = [...unmatchedHead].find(
+      ([j]) => fingerprint(cmp, 'head', cmp.child('head', hl, j)) === print,
+    );
+    if (!match) continue;
+    pairs.push([i, match[0]]);
+    unmatchedHead.delete(match[0]);
+    removed.splice(removed.indexOf(i), 1);
   }
   for (const i of removed) {
     const annotation = comb === 'allOf' && isAnnotationOnly(obj(cmp.child('base', bl, i)));
