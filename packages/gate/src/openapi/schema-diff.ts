@@ -5,6 +5,8 @@
  * `response-body`, `response-property`, `request-parameter`, `request-parameter-property`, `response-header`)
  * and the change, following oasdiff's catalogue; the catalogue decides each id's level.
  */
+import { isCheckId } from '../checks/catalogue.ts';
+import { CHECK_IDS, type CheckId } from '../checks/ids.ts';
 import { type Comparison, type Node, obj, refOf, show } from './context.ts';
 import { judgeDeprecation, judgeStability } from './lifecycle.ts';
 
@@ -36,7 +38,7 @@ export function compareSchema(
   compare(cmp, b, h, site, new Set());
 }
 
-function prefixOf(site: SchemaSite): string {
+function prefixOf(site: SchemaSite): SchemaPrefix {
   // Array items of a parameter are still the parameter to a client: `?ids=1&ids=2`.
   const nested = site.prop.some((p) => p !== 'items' || site.kind !== 'parameter');
   if (site.kind === 'parameter')
@@ -59,34 +61,61 @@ function subjectOf(site: SchemaSite): string {
   return `${site.op} ${site.dir} ${site.where}${name}`;
 }
 
-/** Emits `${prefix}-${change}`, preferring the read-only/write-only variant oasdiff defines for a few changes. */
-function raise(cmp: Comparison, site: SchemaSite, change: string, detail: string, b?: Node, h?: Node): void {
-  const where = { op: site.op, base: b, head: h };
-  const subject = subjectOf(site);
-  if (site.prop.length > 0) {
-    if (
-      site.dir === 'request' &&
-      site.readOnly &&
-      cmp.emitIfKnown(`request-read-only-property-${change}`, subject, detail, where)
-    )
-      return;
-    if (
-      site.dir === 'response' &&
-      site.writeOnly &&
-      cmp.emitIfKnown(`response-write-only-property-${change}`, subject, detail, where)
-    )
-      return;
-  }
-  if (
+/** Where a schema sits, as the first part of the ids oasdiff composes for it. */
+type SchemaPrefix =
+  | 'request-body'
+  | 'request-property'
+  | 'request-parameter'
+  | 'request-parameter-property'
+  | 'request-header-property'
+  | 'request-read-only-property'
+  | 'response-body'
+  | 'response-property'
+  | 'response-header'
+  | 'response-write-only-property'
+  | 'response-mediatype';
+
+/** The tails of the catalogue ids under `P`: a change the schema comparison may name. */
+type ChangeOf<P extends string, I = CheckId> = I extends `${P}-${infer C}` ? C : never;
+
+/** Every change the comparison names; a misspelt one does not compile. */
+export type SchemaChange = ChangeOf<SchemaPrefix>;
+
+/**
+ * The check a site raises for a change. Not every site has every change (oasdiff defines no
+ * `response-body-max-set`: a response gaining a maximum breaks no client), and then the change is not
+ * reported there; the change itself is checked against the catalogue when this compiles.
+ */
+function siteCheck(prefix: SchemaPrefix, change: SchemaChange): CheckId | undefined {
+  const id = `${prefix}-${change}`;
+  return isCheckId(id) ? id : undefined;
+}
+
+/** Raises `${prefix}-${change}`, preferring the read-only/write-only variant oasdiff defines for a few changes. */
+function raise(
+  cmp: Comparison,
+  site: SchemaSite,
+  change: SchemaChange,
+  detail: string,
+  b?: Node,
+  h?: Node,
+): void {
+  const variant =
+    site.prop.length === 0
+      ? undefined
+      : site.dir === 'request' && site.readOnly
+        ? siteCheck('request-read-only-property', change)
+        : site.dir === 'response' && site.writeOnly
+          ? siteCheck('response-write-only-property', change)
+          : undefined;
+  const rootEnum =
     site.kind === 'body' &&
     site.dir === 'response' &&
     site.prop.length === 0 &&
-    change === 'enum-value-removed'
-  ) {
-    cmp.emitIfKnown('response-mediatype-enum-value-removed', subject, detail, where);
-    return;
-  }
-  cmp.emitIfKnown(`${prefixOf(site)}-${change}`, subject, detail, where);
+    change === 'enum-value-removed';
+  const id =
+    variant ?? (rootEnum ? 'response-mediatype-enum-value-removed' : siteCheck(prefixOf(site), change));
+  if (id) cmp.emit(id, subjectOf(site), detail, { op: site.op, base: b, head: h });
 }
 
 function compare(
@@ -351,7 +380,36 @@ function compareEnums(cmp: Comparison, bs: Json, hs: Json, site: SchemaSite, b: 
 }
 
 /** Upper bounds tighten when they go down, lower bounds when they go up; `set`/`unset` when one side has none. */
-const BOUNDS: Array<{ key: string; name: string; upper: boolean }> = [
+type BoundName =
+  | 'max'
+  | 'min'
+  | 'max-length'
+  | 'min-length'
+  | 'max-items'
+  | 'min-items'
+  | 'max-properties'
+  | 'min-properties'
+  | 'max-contains'
+  | 'min-contains'
+  | 'exclusive-max'
+  | 'exclusive-min';
+type BoundChange = `${BoundName}-${'set' | 'unset' | 'increased' | 'decreased'}`;
+
+/** The bound moves some site has a check for; the rest (a minLength added, maxItems removed, ...) name none. */
+function boundChange(change: BoundChange): Extract<BoundChange, SchemaChange> | undefined {
+  return BOUND_CHANGES.has(change) ? (change as Extract<BoundChange, SchemaChange>) : undefined;
+}
+const BOUND_CHANGES: ReadonlySet<string> = new Set(
+  CHECK_IDS.flatMap((id) => {
+    const tail =
+      /-((?:exclusive-)?(?:max|min)(?:-length|-items|-properties|-contains)?-(?:set|unset|increased|decreased))$/.exec(
+        id,
+      );
+    return tail?.[1] ? [tail[1]] : [];
+  }),
+);
+
+const BOUNDS: Array<{ key: string; name: BoundName; upper: boolean }> = [
   { key: 'maximum', name: 'max', upper: true },
   { key: 'minimum', name: 'min', upper: false },
   { key: 'maxLength', name: 'max-length', upper: true },
@@ -370,7 +428,7 @@ function compareBounds(cmp: Comparison, bs: Json, hs: Json, site: SchemaSite, b:
     bounds.push({ key: 'exclusiveMaximum', name: 'exclusive-max', upper: true });
   if (typeof bs.exclusiveMinimum === 'number' || typeof hs.exclusiveMinimum === 'number')
     bounds.push({ key: 'exclusiveMinimum', name: 'exclusive-min', upper: false });
-  for (const { key, name, upper } of bounds) {
+  for (const { key, name } of bounds) {
     const bv = typeof bs[key] === 'number' ? (bs[key] as number) : undefined;
     const hv = typeof hs[key] === 'number' ? (hs[key] as number) : undefined;
     if (bv === hv) {
@@ -378,20 +436,15 @@ function compareBounds(cmp: Comparison, bs: Json, hs: Json, site: SchemaSite, b:
         judgeExclusiveFlag(cmp, bs, hs, site, b, h, key);
       continue;
     }
-    if (bv === undefined && hv !== undefined) raise(cmp, site, `${name}-set`, `${key} set to ${hv}`, b, h);
-    else if (bv !== undefined && hv === undefined)
-      raise(cmp, site, `${name}-unset`, `${key} ${bv} removed`, b, h);
-    else if (bv !== undefined && hv !== undefined) {
-      const change = hv > bv ? 'increased' : 'decreased';
-      raise(
-        cmp,
-        site,
-        `${name}-${change}`,
-        `${key} ${change} from ${bv} to ${hv}${(upper ? hv < bv : hv > bv) ? '' : ''}`,
-        b,
-        h,
-      );
-    }
+    const move = bv === undefined ? 'set' : hv === undefined ? 'unset' : hv > bv ? 'increased' : 'decreased';
+    const change = boundChange(`${name}-${move}`);
+    const detail =
+      move === 'set'
+        ? `${key} set to ${hv}`
+        : move === 'unset'
+          ? `${key} ${bv} removed`
+          : `${key} ${move} from ${bv} to ${hv}`;
+    if (change) raise(cmp, site, change, detail, b, h);
   }
 }
 
@@ -690,25 +743,13 @@ function compareCombinator(
   }
   for (const i of removed) {
     const annotation = comb === 'allOf' && isAnnotationOnly(obj(cmp.child('base', bl, i)));
-    raise(
-      cmp,
-      site,
-      `${name}-removed${annotation ? '-annotation-only' : ''}`,
-      `${label(bItems[i], i)} removed from ${comb}`,
-      b,
-      h,
-    );
+    const change: SchemaChange = annotation ? 'all-of-removed-annotation-only' : `${name}-removed`;
+    raise(cmp, site, change, `${label(bItems[i], i)} removed from ${comb}`, b, h);
   }
   for (const [i, raw] of unmatchedHead) {
     const annotation = comb === 'allOf' && isAnnotationOnly(obj(cmp.child('head', hl, i)));
-    raise(
-      cmp,
-      site,
-      `${name}-added${annotation ? '-annotation-only' : ''}`,
-      `${label(raw, i)} added to ${comb}`,
-      b,
-      h,
-    );
+    const change: SchemaChange = annotation ? 'all-of-added-annotation-only' : `${name}-added`;
+    raise(cmp, site, change, `${label(raw, i)} added to ${comb}`, b, h);
   }
   for (const [i, j] of pairs) compare(cmp, cmp.child('base', bl, i), cmp.child('head', hl, j), site, stack);
 }
@@ -802,13 +843,11 @@ function compareProperties(cmp: Comparison, b: Node, h: Node, site: SchemaSite, 
       }
       for (const flag of ['readOnly', 'writeOnly'] as const) {
         if ((bcs[flag] === true) === (hcs[flag] === true)) continue;
-        const slug = `${hcs[flag] === true ? '' : 'not-'}${flag === 'readOnly' ? 'read-only' : 'write-only'}`;
-        cmp.emitIfKnown(
-          `${site.dir}-${isReq ? 'required' : 'optional'}-property-became-${slug}`,
-          subject,
-          `became ${slug}`,
-          { op, base: bc, head: hc },
-        );
+        const slug =
+          `${hcs[flag] === true ? '' : 'not-'}${flag === 'readOnly' ? 'read-only' : 'write-only'}` as const;
+        // oasdiff names the read-only flips; a write-only flip has no check of its own.
+        const id = `${site.dir}-${isReq ? 'required' : 'optional'}-property-became-${slug}` as const;
+        if (isCheckId(id)) cmp.emit(id, subject, `became ${slug}`, { op, base: bc, head: hc });
       }
     }
     compare(
