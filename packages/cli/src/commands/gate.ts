@@ -78,9 +78,10 @@ Examples:
         process.exitCode = await runCommand(files, flags);
       } catch (error) {
         if (error instanceof GateError) {
-          process.stderr.write(
-            `croupier gate: ${error.code} ${error.file ? `${error.file}:${error.line ?? 1}: ` : ''}${error.message}\n`,
-          );
+          // Most gate messages already start with file:line; add it only when the message lacks it.
+          const where = error.file ? `${error.file}:${error.line ?? 1}: ` : '';
+          const located = where !== '' && !error.message.startsWith(error.file ?? '') ? where : '';
+          process.stderr.write(`croupier gate: ${error.code} ${located}${error.message}\n`);
           process.exitCode = 2;
           return;
         }

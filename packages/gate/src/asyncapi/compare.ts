@@ -10,18 +10,29 @@
  * Each message's schema version (`x-schema-version`, or the payload's `schema_version` const) must bump by
  * the SemVer level its changes need.
  */
+import { GateError } from '../errors.ts';
 import type { LoadedDocument } from '../load/document.ts';
 import type { Finding } from '../model.ts';
 import { Comparison, type CompareOptions, type Node, obj, show } from '../openapi/context.ts';
 import { compareSchema } from '../openapi/schema-diff.ts';
 import { type Bump, BUMP_RANK, bumpBetween, parseSemver } from '../policy/semver.ts';
-import { type Action, type EventModel, type EventOperation, readEventModel } from './model.ts';
+import { type Action, type EventModel, type EventOperation, majorOf, readEventModel } from './model.ts';
 
 export function compareAsyncApi(
   base: LoadedDocument,
   head: LoadedDocument,
   options: CompareOptions = {},
 ): Finding[] {
+  for (const doc of [base, head]) {
+    const major = majorOf(doc.root);
+    // Only versions the model reads are judged; anything else is refused rather than passed unread.
+    if (major !== 2 && major !== 3)
+      throw new GateError(
+        'UNSUPPORTED_DOCUMENT',
+        `${doc.file}:1: AsyncAPI ${String(doc.root.asyncapi)} is not supported (the gate judges AsyncAPI 2.x and 3.x)`,
+        { file: doc.file, line: 1 },
+      );
+  }
   const cmp = new Comparison(base, head, options);
   const b = readEventModel(cmp, 'base');
   const h = readEventModel(cmp, 'head');
