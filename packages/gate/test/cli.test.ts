@@ -28,6 +28,20 @@ describe('croupier gate', () => {
     expect(failed.out).toMatch(/^::error file=.*,line=\d+,title=api-path-removed-without-deprecation::/m);
   }, 30_000);
 
+  it('lints the head in a full run (off the main thread when run under tsx)', () => {
+    const run = spawnSync(
+      process.execPath,
+      ['--import', TSX, BIN, 'gate', ...pair('oas30-identical'), '--format', 'json', '--no-changeset'],
+      { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', VITEST: '' } },
+    );
+    const report = JSON.parse(run.stdout) as {
+      findings: Array<{ id: string; part: string; message: string }>;
+    };
+    const lint = report.findings.filter((f) => f.part === 'lint');
+    expect(lint.length).toBeGreaterThan(0);
+    expect(lint.some((f) => f.message.startsWith('lint skipped'))).toBe(false);
+  }, 120_000);
+
   it('judges AsyncAPI 2.x (a removed payload field fails) and refuses versions it cannot read', () => {
     expect(croupier([...pair('asyncapi2-received-field-removed'), '--only', 'breaking']).code).toBe(1);
     expect(croupier([...pair('asyncapi2-identical'), '--only', 'breaking']).code).toBe(0);
