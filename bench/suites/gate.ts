@@ -8,6 +8,7 @@ import {
   runGateProcess,
   twilioPair,
 } from '../../packages/gate/src/bench.ts';
+import { readCorpus, runCorpusCase } from '../../packages/gate/src/conformance/corpus.ts';
 import { ratio } from '../load.ts';
 import { progress, round, sharedDir, sharedPresent } from '../shared.ts';
 import type { BenchSuite } from './types.ts';
@@ -50,6 +51,10 @@ export const gate: BenchSuite = {
     ];
     const all = await benchGateOnOasdiff(sharedDir);
     progress(`gate on all ${all.cases} settled oasdiff cases: ${all.agreed} agree, ${all.ms} ms`);
+    const corpus = readCorpus(sharedDir);
+    let corpusAgreed = 0;
+    for (const c of corpus) if ((await runCorpusCase(sharedDir, c)).agrees) corpusAgreed++;
+    progress(`gate --only breaking on the breaking-change corpus: ${corpusAgreed}/${corpus.length} agree`);
     progress(`optic on the first ${OPTIC_CASES} settled cases and the Twilio pair (~1 min)`);
     // optic writes ci-run-details.json into its working directory: give it a temp one.
     const cwd = process.cwd();
@@ -63,6 +68,11 @@ export const gate: BenchSuite = {
       await rm(temp, { recursive: true, force: true });
     }
     const rows = [
+      {
+        metric: `gate --only breaking on the openapi-diff/libopenapi/asyncapi-diff corpus: verdicts agreeing (${corpusAgreed}/${corpus.length})`,
+        value: round((corpusAgreed / corpus.length) * 100, 1),
+        unit: '%',
+      },
       {
         metric: `gate on all ${all.cases} settled oasdiff cases: verdicts agreeing (${all.agreed}/${all.cases}, ${all.ms} ms)`,
         value: round((all.agreed / all.cases) * 100, 1),
