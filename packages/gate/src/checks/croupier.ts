@@ -414,6 +414,15 @@ export const levelOverrides: Record<string, { level: CheckDefinition['level']; w
     level: 'error',
     why: 'a required property that was readOnly is now one clients must send',
   },
+  ...Object.fromEntries(
+    ['request-body', 'request-property', 'response-body', 'response-property'].map((site) => [
+      `${site}-discriminator-property-name-changed`,
+      {
+        level: 'error' as const,
+        why: 'clients write (requests) or dispatch on (responses) the old discriminator property',
+      },
+    ]),
+  ),
   'api-security-component-type-changed': { level: 'error', why: 'clients send another kind of credentials' },
   'api-security-component-oauth-url-changed': {
     level: 'error',

@@ -415,6 +415,8 @@ function compareParameters(
       dir: 'request',
       kind: 'parameter',
       paramIn: bp.in,
+      // A form-style query parameter is exploded unless it says otherwise: `?a=1&a=2`.
+      formExploded: bp.in === 'query' && (hs.style ?? 'form') === 'form' && hs.explode !== false,
       prop: [],
       op,
       where: `${bp.in} parameter \`${realName(bp)}\``,

@@ -23,6 +23,8 @@ export interface SchemaSite {
   writeOnly?: boolean;
   /** For parameters: where it travels (`header` properties have their own ids). */
   paramIn?: string;
+  /** For query parameters: form style, exploded, so one value and a one-item array read the same. */
+  formExploded?: boolean;
   /** For bodies: the media type, which decides how loosely the schema types the wire text. */
   media?: string;
 }
@@ -153,6 +155,7 @@ function compare(
         'api-invalid-stability-level',
       );
     }
+    if (wrappedInOneOf(cmp, bs, hs, site, bn.node, hn.node)) return;
     compareNullability(cmp, bn, hn, site);
     compareTypes(cmp, bs, hs, site, bn.node, hn.node, bn.nullable || hn.nullable);
     compareEnums(cmp, bs, hs, site, bn.node, hn.node);
@@ -213,6 +216,34 @@ function compare(
 interface Unwrapped {
   node: Node;
   nullable: boolean;
+}
+
+/**
+ * A body whose properties moved into `oneOf` members: a payload that carries every base property now
+ * matches several members, and `oneOf` accepts exactly one, so what was valid is rejected (or, read as a
+ * response, no longer fits one shape). Reported as one change instead of piecewise removals and additions.
+ */
+function wrappedInOneOf(cmp: Comparison, bs: Json, hs: Json, site: SchemaSite, b: Node, h: Node): boolean {
+  if (site.kind !== 'body' || site.prop.length > 0) return false;
+  if (bs.oneOf !== undefined || hs.properties !== undefined || hs.discriminator !== undefined) return false;
+  const baseProps = Object.keys((bs.properties ?? {}) as Json);
+  const list = cmp.child('head', h, 'oneOf');
+  if (baseProps.length === 0 || !Array.isArray(list?.v) || list.v.length < 2) return false;
+  const members = (list.v as unknown[]).map((_, i) => obj(cmp.child('head', list, i)) ?? {});
+  if (!members.every((m) => m.properties !== undefined)) return false;
+  const matching = members.filter(
+    (m) =>
+      [...requiredOf(m)].every((r) => baseProps.includes(r)) &&
+      (m.additionalProperties !== false || baseProps.every((p) => p in ((m.properties ?? {}) as Json))),
+  );
+  if (matching.length < 2) return false;
+  cmp.emit(
+    site.dir === 'request' ? 'request-body-wrapped-in-one-of' : 'response-body-wrapped-in-one-of',
+    subjectOf(site),
+    `properties moved into ${members.length} oneOf members; a payload with every former property matches ${matching.length} of them, and oneOf accepts exactly one`,
+    { op: site.op, base: b, head: h },
+  );
+  return true;
 }
 
 /** `oneOf/anyOf: [X, {type: null}]` reads as a nullable X, so the wrap is one nullability change, not a restructure. */
@@ -282,6 +313,10 @@ function compareTypes(
   const bt = typesOf(bs);
   const ht = typesOf(hs);
   const same = bt.length === ht.length && bt.every((t, i) => t === ht[i]);
+  if (!same && becameExplodedArray(bt, ht, hs, site)) {
+    raise(cmp, site, 'type-generalized', `type widened from ${bt.join('|')} to an exploded array`, b, h);
+    return;
+  }
   if (!same) {
     if (bt.length > 1 || ht.length > 1) {
       const added = ht.filter((t) => !bt.includes(t));
@@ -332,6 +367,28 @@ function compareTypes(
 }
 
 const FORMAT_WIDENING: Record<string, string> = { int32: 'int64', float: 'double' };
+
+/**
+ * `?token=1` parses as a one-item array when the parameter is a form-exploded query array, so a scalar
+ * parameter becoming an array of items that accept every old value (strings accept any query value) accepts
+ * every URL clients built before.
+ */
+function becameExplodedArray(bt: string[], ht: string[], hs: Json, site: SchemaSite): boolean {
+  if (site.kind !== 'parameter' || !site.formExploded || site.prop.length > 0) return false;
+  if (
+    ht.length !== 1 ||
+    ht[0] !== 'array' ||
+    bt.length === 0 ||
+    bt.includes('array') ||
+    bt.includes('object')
+  )
+    return false;
+  const itemSchema = (hs.items ?? {}) as Json;
+  // Items with their own constraints (pattern, enum, lengths) reject values the scalar accepted.
+  if (Object.keys(itemSchema).some((k) => k !== 'type' && !ANNOTATIONS.has(k))) return false;
+  const items = typesOf(itemSchema);
+  return items.includes('string') || bt.every((t) => items.includes(t));
+}
 
 function enumOf(s: Json, key = 'enum'): unknown[] | undefined {
   const e = s[key];
