@@ -337,11 +337,9 @@ function compareMessage(
   h: EventModel,
 ): void {
   const before = cmp.findings.length;
-  const bs = obj(bm) ?? {};
-  const hs = obj(hm) ?? {};
   const where = { op: subject, base: bm, head: hm };
-  const bType = bs.contentType ?? b.defaultContentType;
-  const hType = hs.contentType ?? h.defaultContentType;
+  const bType = messageField(cmp, 'base', bm, 'contentType')?.v ?? b.defaultContentType;
+  const hType = messageField(cmp, 'head', hm, 'contentType')?.v ?? h.defaultContentType;
   if (bType !== undefined && hType !== undefined && bType !== hType)
     cmp.emit(
       'event-message-content-type-changed',
@@ -356,7 +354,7 @@ function compareMessage(
     // receive: the consumer reads (response-like); send: the producer writes (request-like).
     const dir = action === 'receive' ? 'response' : 'request';
     compareSchema(cmp, bp, hp, { dir, kind: 'body', prop: [], op: subject, where: 'payload' });
-    compareSchema(cmp, cmp.child('base', bm, 'headers'), cmp.child('head', hm, 'headers'), {
+    compareSchema(cmp, messageField(cmp, 'base', bm, 'headers'), messageField(cmp, 'head', hm, 'headers'), {
       dir,
       kind: 'body',
       prop: [],
@@ -367,9 +365,30 @@ function compareMessage(
   judgeSchemaVersion(cmp, subject, bm, hm, bp, hp, cmp.findings.slice(before));
 }
 
+/**
+ * A message field, or the first of its traits that sets it: traits are applied to the message, and the
+ * message's own value wins. (Traits' schemas are not merged with the message's; the first one found counts.)
+ */
+function messageField(
+  cmp: Comparison,
+  side: 'base' | 'head',
+  message: Node,
+  key: 'headers' | 'correlationId' | 'contentType',
+): Node | undefined {
+  const own = cmp.child(side, message, key);
+  if (own) return own;
+  const traits = cmp.child(side, message, 'traits');
+  if (!Array.isArray(traits?.v)) return undefined;
+  for (let i = 0; i < traits.v.length; i++) {
+    const found = cmp.child(side, cmp.child(side, traits, i), key);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 function compareCorrelationId(cmp: Comparison, subject: string, bm: Node, hm: Node): void {
-  const bc = cmp.child('base', bm, 'correlationId');
-  const hc = cmp.child('head', hm, 'correlationId');
+  const bc = messageField(cmp, 'base', bm, 'correlationId');
+  const hc = messageField(cmp, 'head', hm, 'correlationId');
   if (!bc) return;
   const where = { op: subject, base: bc, head: hc ?? hm };
   if (!hc) {
