@@ -1,7 +1,14 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { benchGate, benchGateOnOasdiff, benchOptic, twilioPair } from '../../packages/gate/src/bench.ts';
+import {
+  benchGate,
+  benchGateOnOasdiff,
+  benchOptic,
+  runGateProcess,
+  twilioPair,
+} from '../../packages/gate/src/bench.ts';
+import { readCorpus, runCorpusCase } from '../../packages/gate/src/conformance/corpus.ts';
 import { ratio } from '../load.ts';
 import { progress, round, sharedDir, sharedPresent } from '../shared.ts';
 import type { BenchSuite } from './types.ts';
@@ -19,8 +26,35 @@ export const gate: BenchSuite = {
     progress('gate on the Twilio pair, best of 2');
     const twilio = await benchGate(sharedDir, 2);
     progress(`gate Twilio: ${twilio.ms} ms, ${twilio.mb_per_s} MB/s, ${twilio.findings} breaking findings`);
+    // The full gate (with lint) beside `--only breaking`, each in a fresh process: wall time and peak RSS.
+    progress('gate on the Twilio pair in its own process: --only breaking, then the full gate with lint');
+    const onlyBreaking = runGateProcess('breaking', sharedDir);
+    const full = runGateProcess('full', sharedDir);
+    progress(
+      `gate Twilio process: --only breaking ${onlyBreaking.wallMs} ms, ${onlyBreaking.maxRssMb} MB; full ${full.wallMs} ms, ${full.maxRssMb} MB`,
+    );
+    const processRows = [
+      {
+        metric: `gate full run with lint, ${TWILIO_BYTES_NOTE}: wall time, own process (goal ≤ 5000 ms; ${full.findings} findings)`,
+        value: full.wallMs,
+        unit: 'ms',
+        baseline: { name: '--only breaking, same pair', value: onlyBreaking.wallMs },
+        ratio: ratio(full.wallMs, onlyBreaking.wallMs),
+      },
+      {
+        metric: `gate full run with lint, ${TWILIO_BYTES_NOTE}: peak RSS (goal ≤ 400 MB)`,
+        value: full.maxRssMb,
+        unit: 'MB',
+        baseline: { name: '--only breaking, same pair', value: onlyBreaking.maxRssMb },
+        ratio: ratio(full.maxRssMb, onlyBreaking.maxRssMb),
+      },
+    ];
     const all = await benchGateOnOasdiff(sharedDir);
     progress(`gate on all ${all.cases} settled oasdiff cases: ${all.agreed} agree, ${all.ms} ms`);
+    const corpus = readCorpus(sharedDir);
+    let corpusAgreed = 0;
+    for (const c of corpus) if ((await runCorpusCase(sharedDir, c)).agrees) corpusAgreed++;
+    progress(`gate --only breaking on the breaking-change corpus: ${corpusAgreed}/${corpus.length} agree`);
     progress(`optic on the first ${OPTIC_CASES} settled cases and the Twilio pair (~1 min)`);
     // optic writes ci-run-details.json into its working directory: give it a temp one.
     const cwd = process.cwd();
@@ -35,6 +69,11 @@ export const gate: BenchSuite = {
     }
     const rows = [
       {
+        metric: `gate --only breaking on the openapi-diff/libopenapi/asyncapi-diff corpus: verdicts agreeing (${corpusAgreed}/${corpus.length})`,
+        value: round((corpusAgreed / corpus.length) * 100, 1),
+        unit: '%',
+      },
+      {
         metric: `gate on all ${all.cases} settled oasdiff cases: verdicts agreeing (${all.agreed}/${all.cases}, ${all.ms} ms)`,
         value: round((all.agreed / all.cases) * 100, 1),
         unit: '%',
@@ -44,6 +83,7 @@ export const gate: BenchSuite = {
       return [
         { metric: `gate ${TWILIO_BYTES_NOTE}`, value: twilio.ms, unit: 'ms' },
         { metric: 'gate Twilio throughput', value: twilio.mb_per_s, unit: 'MB/s' },
+        ...processRows,
         ...rows,
         { metric: 'optic skipped: @useoptic/optic not installed in packages/gate', value: 0, unit: '' },
       ];
@@ -70,6 +110,7 @@ export const gate: BenchSuite = {
         baseline: { name: 'optic diff --check', value: round(opticMbPerS) },
         ratio: ratio(twilio.mb_per_s, opticMbPerS),
       },
+      ...processRows,
       ...rows,
       {
         metric: `verdicts agreeing with oasdiff, first ${side.cases} settled cases`,

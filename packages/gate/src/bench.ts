@@ -37,6 +37,46 @@ export async function benchGate(
   return { ms: Math.round(best), mb_per_s: Number((bytes / 1e6 / (best / 1000)).toFixed(2)), findings };
 }
 
+export interface GateProcessRun {
+  /** From spawning the process to its exit: what `croupier gate` costs a CI job, Node start-up included. */
+  wallMs: number;
+  /** The run itself, inside the process. */
+  gateMs: number;
+  maxRssMb: number;
+  findings: number;
+}
+
+/**
+ * The gate on the Twilio pair in a fresh process per run (so peak RSS is the run's own), best of `runs`:
+ * `full` (compatibility, SemVer, deprecation, lint) or `breaking` (`--only breaking`).
+ */
+export function runGateProcess(
+  mode: 'full' | 'breaking',
+  sharedDir = DEFAULT_SHARED,
+  runs = 1,
+): GateProcessRun {
+  const [base, head] = twilioPair(sharedDir);
+  const repoRoot = path.resolve(here, '../../..');
+  let best: GateProcessRun | undefined;
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(here, 'bench-gate-process.ts'), mode, base, head, repoRoot],
+      { encoding: 'utf8', cwd: repoRoot, timeout: 300_000 },
+    );
+    const wallMs = Math.round(performance.now() - started);
+    const line = child.stdout?.trim().split('\n').pop();
+    if (child.status !== 0 || !line)
+      throw new Error(`gate ${mode} run failed (${child.status}): ${(child.stderr ?? '').slice(0, 500)}`);
+    const measured = JSON.parse(line) as { ms: number; maxRssMb: number; findings: number };
+    const run = { wallMs, gateMs: measured.ms, maxRssMb: measured.maxRssMb, findings: measured.findings };
+    if (!best || run.wallMs < best.wallMs) best = run;
+  }
+  if (!best) throw new Error('runs must be at least 1');
+  return best;
+}
+
 /** The gate on every oasdiff case: verdict agreement and total time. */
 export async function benchGateOnOasdiff(
   sharedDir = DEFAULT_SHARED,

@@ -13,7 +13,7 @@ import { compareOpenApi } from './openapi/compare.ts';
 import { checkChangeset } from './policy/changeset.ts';
 import { applyIgnores, readIgnoreFile } from './policy/ignore.ts';
 import { type Bump, BUMP_RANK, bumpBetween, isDecrease, neededBump, parseSemver } from './policy/semver.ts';
-import { lintFindings } from './lint.ts';
+import { startLint } from './lint.ts';
 
 export interface GateOptions extends CompareOptions {
   /** Run one part alone; `breaking` judges compatibility only, as `oasdiff breaking` does. */
@@ -46,13 +46,23 @@ export interface GateReport {
 }
 
 export function kindOf(doc: LoadedDocument): 'openapi' | 'asyncapi' {
-  if (typeof doc.root.openapi === 'string' || typeof doc.root.swagger === 'string') return 'openapi';
-  if (typeof doc.root.asyncapi === 'string') return 'asyncapi';
+  // An unquoted `openapi: 3.1` is a YAML number; it still names the version.
+  if (isVersion(doc.root.openapi) || isVersion(doc.root.swagger)) return 'openapi';
+  if (isVersion(doc.root.asyncapi)) return 'asyncapi';
   throw new GateError(
     'UNSUPPORTED_DOCUMENT',
     `${doc.file}:1: neither an OpenAPI nor an AsyncAPI document (no \`openapi\` or \`asyncapi\` field)`,
     { file: doc.file, line: 1 },
   );
+}
+
+/** `--only breaking` is compatibility alone, as `oasdiff breaking` is; the sunset policy is the full gate's. */
+function wants(only: Part | undefined, part: Part): boolean {
+  return only === undefined || only === part;
+}
+
+function isVersion(value: unknown): boolean {
+  return typeof value === 'string' || typeof value === 'number';
 }
 
 export async function runGate(
@@ -61,6 +71,30 @@ export async function runGate(
   options: GateOptions = {},
 ): Promise<GateReport> {
   const started = performance.now();
+  const only = options.only;
+  // Lint reads the head file itself and needs nothing else, so it starts first and runs beside the comparison.
+  const lint =
+    wants(only, 'lint') &&
+    options.lint !== false &&
+    options.repoRoot &&
+    (only === 'lint' || options.lint === true)
+      ? startLint(options.repoRoot, path.resolve(headPath))
+      : undefined;
+  try {
+    return await judge(basePath, headPath, options, lint?.findings, started);
+  } finally {
+    lint?.cancel();
+  }
+}
+
+async function judge(
+  basePath: string,
+  headPath: string,
+  options: GateOptions,
+  lint: Promise<Finding[]> | undefined,
+  started: number,
+): Promise<GateReport> {
+  const only = options.only;
   const [base, head] = await Promise.all([loadDocument(basePath), loadDocument(headPath)]);
   const kind = kindOf(base);
   if (kindOf(head) !== kind)
@@ -70,9 +104,6 @@ export async function runGate(
     });
   const now = options.now ?? new Date();
   const compareOptions: CompareOptions = { ...options, now };
-  const only = options.only;
-  const wants = (part: Part) =>
-    only === undefined || only === part || (only === 'breaking' && part === 'deprecation');
 
   const compat =
     kind === 'openapi'
@@ -85,7 +116,7 @@ export async function runGate(
 
   const findings: Finding[] = [];
   const compatParts = compat.filter((f) =>
-    only === 'semver' ? false : only === 'deprecation' ? f.part === 'deprecation' : wants(f.part),
+    only === 'semver' ? false : only === 'deprecation' ? f.part === 'deprecation' : wants(only, f.part),
   );
   findings.push(...compatParts, ...(only === 'lint' ? [] : ignoreProblems));
 
@@ -97,7 +128,7 @@ export async function runGate(
   const baseVersion = versionOf(base);
   const headVersion = versionOf(head);
   const declared = baseVersion && headVersion ? bumpBetween(baseVersion, headVersion) : 'none';
-  if (wants('semver')) {
+  if (wants(only, 'semver')) {
     findings.push(...compat.filter((f) => f.part === 'semver'));
     findings.push(
       ...semverFindings(
@@ -123,14 +154,7 @@ export async function runGate(
         });
     }
   }
-  if (
-    wants('lint') &&
-    options.lint !== false &&
-    options.repoRoot &&
-    (only === 'lint' || options.lint === true)
-  ) {
-    findings.push(...(await lintFindings(options.repoRoot, head.file)));
-  }
+  if (lint) findings.push(...(await lint));
   for (const f of findings) {
     for (const [side, doc] of [
       ['base', base],

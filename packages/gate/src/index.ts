@@ -1,5 +1,7 @@
-export { catalogue, definitionOf } from './checks/catalogue.ts';
+export { catalogue, definitionOf, isCheckId } from './checks/catalogue.ts';
+export { CHECK_IDS, type CheckId } from './checks/ids.ts';
 export { type CaseResult, OUR_ID_TO_OASDIFF, readManifest, runCase } from './conformance/oasdiff.ts';
+export { type CorpusCase, type CorpusResult, readCorpus, runCorpusCase } from './conformance/corpus.ts';
 export { type DeprecatedItem, listDeprecations } from './deprecations.ts';
 export { GateError, type GateErrorCode } from './errors.ts';
 export { type GateOptions, type GateReport, kindOf, runGate } from './gate.ts';

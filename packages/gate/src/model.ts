@@ -1,4 +1,5 @@
 /** Shared vocabulary of the gate: a finding is one named check firing at one place in base and/or head. */
+import type { CheckId } from './checks/ids.ts';
 
 export type Level = 'error' | 'warning' | 'info';
 
@@ -30,7 +31,7 @@ export interface SourceLocation {
 }
 
 export interface Finding {
-  id: string;
+  id: CheckId;
   level: Level;
   part: Part;
   message: string;

@@ -28,6 +28,31 @@ describe('croupier gate', () => {
     expect(failed.out).toMatch(/^::error file=.*,line=\d+,title=api-path-removed-without-deprecation::/m);
   }, 30_000);
 
+  it('lints the head in a full run (off the main thread when run under tsx)', () => {
+    const run = spawnSync(
+      process.execPath,
+      ['--import', TSX, BIN, 'gate', ...pair('oas30-identical'), '--format', 'json', '--no-changeset'],
+      { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', VITEST: '' } },
+    );
+    const report = JSON.parse(run.stdout) as {
+      findings: Array<{ id: string; part: string; message: string }>;
+    };
+    const lint = report.findings.filter((f) => f.part === 'lint');
+    expect(lint.length).toBeGreaterThan(0);
+    expect(lint.some((f) => f.message.startsWith('lint skipped'))).toBe(false);
+  }, 120_000);
+
+  it('judges AsyncAPI 2.x (a removed payload field fails) and refuses versions it cannot read', () => {
+    expect(croupier([...pair('asyncapi2-received-field-removed'), '--only', 'breaking']).code).toBe(1);
+    expect(croupier([...pair('asyncapi2-identical'), '--only', 'breaking']).code).toBe(0);
+    const dir = mkdtempSync(path.join(tmpdir(), 'gate-cli-'));
+    const v1 = path.join(dir, 'v1.yaml');
+    writeFileSync(v1, 'asyncapi: 1.2.0\ninfo: {title: t, version: "1.0.0"}\ntopics: {}\n');
+    const refused = croupier([v1, v1, '--only', 'breaking']);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/UNSUPPORTED_DOCUMENT .*v1\.yaml:1: AsyncAPI 1\.2\.0 is not supported/);
+  }, 30_000);
+
   it('exits 2 with file, line and reason on a parse error or bad usage', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'gate-cli-'));
     const broken = path.join(dir, 'broken.yaml');
@@ -42,7 +67,7 @@ describe('croupier gate', () => {
     const run = croupier(['--list-checks']);
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/^api-path-removed-without-deprecation\s+error\s+paths\s+/m);
-    expect(run.out).toMatch(/^event-field-removed\s+error\s+events\s+/m);
+    expect(run.out).toMatch(/^event-server-removed\s+error\s+events\s+/m);
   });
 
   it('reads a multi-file base from git with --base', () => {

@@ -20,7 +20,7 @@ function listed(section: string): string[] {
 describe.skipIf(!hasShared && process.env.CI !== 'true')(
   'agreement with oasdiff on its own checker cases',
   () => {
-    it('agrees on at least 95% of breaking verdicts, and every disagreement is explained', async () => {
+    it('agrees on at least 98.5% of breaking verdicts, and every disagreement is explained', async () => {
       if (!requireShared()) return;
       const results: CaseResult[] = [];
       for (const c of readManifest(sharedDir)) results.push(await runCase(sharedDir, c));
@@ -32,7 +32,8 @@ describe.skipIf(!hasShared && process.env.CI !== 'true')(
         `oasdiff agreement: verdict ${verdictAgreed}/${settled.length} (${pct(verdictAgreed, settled.length)}), ` +
           `check ids ${idsAgreed}/${results.length} (${pct(idsAgreed, results.length)})`,
       );
-      expect(verdictAgreed / settled.length).toBeGreaterThanOrEqual(0.95);
+      // 98.5 % as printed (one decimal): 325 of 330 today.
+      expect(Number(((100 * verdictAgreed) / settled.length).toFixed(1))).toBeGreaterThanOrEqual(98.5);
       const verdictMisses = settled
         .filter((r) => !r.verdictAgrees)
         .map((r) => r.id)

@@ -1,5 +1,8 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { runGate } from '../src/gate.ts';
 import { hasShared, requireShared, sharedDir } from './shared.ts';
 
@@ -41,5 +44,30 @@ describe.skipIf(!hasShared && process.env.CI !== 'true')('public API description
     expect(report.findings).toEqual([]);
     expect(report.failed).toBe(false);
     expect(report.neededBump).toBe('none');
+  });
+
+  it('AsyncAPI 3 Streetlights (Kafka): no findings against itself; a moved server and a flipped action are breaking', async () => {
+    if (!requireShared()) return;
+    const entry = path.join(specs, 'asyncapi-3.0/streetlights-kafka-asyncapi.yml');
+    const same = await runGate(entry, entry, { only: 'breaking' });
+    expect(same.findings).toEqual([]);
+    const doc = parse(readFileSync(entry, 'utf8')) as {
+      servers: Record<string, { host: string }>;
+      operations: Record<string, { action: string }>;
+    };
+    const [server] = Object.keys(doc.servers);
+    const [operation] = Object.keys(doc.operations);
+    if (!server || !operation) throw new Error('Streetlights has servers and operations');
+    (doc.servers[server] as { host: string }).host = 'kafka.example.org:9092';
+    const op = doc.operations[operation] as { action: string };
+    op.action = op.action === 'send' ? 'receive' : 'send';
+    const head = path.join(mkdtempSync(path.join(tmpdir(), 'gate-streetlights-')), 'head.yml');
+    writeFileSync(head, stringify(doc));
+    const report = await runGate(entry, head, { only: 'breaking' });
+    expect(report.failed).toBe(true);
+    expect(report.findings.map((f) => f.id).sort()).toEqual([
+      'event-operation-action-changed',
+      'event-server-address-changed',
+    ]);
   });
 });

@@ -31,12 +31,10 @@ export function registerGate(program: Command): void {
       'read the base from git at this ref (the contract directory is materialised from the tree)',
     )
     .addOption(
-      new Option('--only <part>', 'run one part alone').choices([
-        'breaking',
-        'lint',
-        'semver',
-        'deprecation',
-      ]),
+      new Option(
+        '--only <part>',
+        'run one part alone (breaking: compatibility only, as `oasdiff breaking`; the sunset policy is the deprecation part)',
+      ).choices(['breaking', 'lint', 'semver', 'deprecation']),
     )
     .addOption(
       new Option('--fail-on <level>', 'lowest level that blocks the merge')
@@ -57,7 +55,8 @@ export function registerGate(program: Command): void {
     .addHelpText(
       'after',
       `
-Exit status: 0 may merge, 1 may not, 2 usage or parse error (file, line and reason on stderr).
+Exit status: 0 may merge, 1 may not, 2 usage or parse error (file, line and reason on stderr), or a document
+the gate will not judge (an AsyncAPI version other than 2.x and 3.x).
 
 Examples:
   $ croupier gate BASE HEAD
@@ -78,9 +77,10 @@ Examples:
         process.exitCode = await runCommand(files, flags);
       } catch (error) {
         if (error instanceof GateError) {
-          process.stderr.write(
-            `croupier gate: ${error.code} ${error.file ? `${error.file}:${error.line ?? 1}: ` : ''}${error.message}\n`,
-          );
+          // Most gate messages already start with file:line; add it only when the message lacks it.
+          const where = error.file ? `${error.file}:${error.line ?? 1}: ` : '';
+          const located = where !== '' && !error.message.startsWith(error.file ?? '') ? where : '';
+          process.stderr.write(`croupier gate: ${error.code} ${located}${error.message}\n`);
           process.exitCode = 2;
           return;
         }

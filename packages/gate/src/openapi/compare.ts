@@ -20,11 +20,11 @@ export function compareOpenApi(
   const cmp = new Comparison(base, head, options);
   const bPaths = cmp.child('base', cmp.root('base'), 'paths');
   const hPaths = cmp.child('head', cmp.root('head'), 'paths');
-  const hByShape = new Map(Object.keys(obj(hPaths) ?? {}).map((p) => [shapeOf(p), p]));
-  const bShapes = new Set(Object.keys(obj(bPaths) ?? {}).map(shapeOf));
+  const headOf = matchPaths(Object.keys(obj(bPaths) ?? {}), Object.keys(obj(hPaths) ?? {}));
+  const baseOf = new Map([...headOf].map(([b, h]) => [h, b]));
   for (const path of Object.keys(obj(bPaths) ?? {})) {
     const bItem = cmp.child('base', bPaths, path);
-    const headPath = hByShape.get(shapeOf(path));
+    const headPath = headOf.get(path);
     const hItem = headPath === undefined ? undefined : cmp.child('head', hPaths, headPath);
     for (const method of METHODS) {
       const bOp = cmp.child('base', bItem, method);
@@ -40,16 +40,12 @@ export function compareOpenApi(
       compareOperation(cmp, op, path, headPath ?? path, bItem, hItem, bOp, hOp);
     }
     if (hItem && !cmp.options.flattenParams) comparePathParameters(cmp, path, bItem, hItem);
+    if (bItem && hItem) compareServers(cmp, path, bItem, hItem);
   }
   for (const path of Object.keys(obj(hPaths) ?? {})) {
     const hItem = cmp.child('head', hPaths, path);
-    const bItem = bShapes.has(shapeOf(path))
-      ? cmp.child(
-          'base',
-          bPaths,
-          Object.keys(obj(bPaths) ?? {}).find((p) => shapeOf(p) === shapeOf(path)) ?? path,
-        )
-      : undefined;
+    const basePath = baseOf.get(path);
+    const bItem = basePath === undefined ? undefined : cmp.child('base', bPaths, basePath);
     for (const method of METHODS) {
       const hOp = cmp.child('head', hItem, method);
       if (hOp && !cmp.child('base', bItem, method))
@@ -60,9 +56,33 @@ export function compareOpenApi(
     }
   }
   compareSecurity(cmp, undefined, cmp.root('base'), cmp.root('head'));
+  compareServers(cmp, 'document', cmp.root('base'), cmp.root('head'));
+  compareSecuritySchemes(cmp);
   compareComponents(cmp);
   compareWebhooks(cmp);
   return cmp.findings;
+}
+
+/**
+ * Pairs base and head path templates: the same template first, then a template whose parameters were only
+ * renamed. So `/pet/{petId2}` added beside `/pet/{petId}` is a new path, not the old one renamed.
+ */
+function matchPaths(bPaths: string[], hPaths: string[]): Map<string, string> {
+  const pairs = new Map<string, string>();
+  const free = new Set(hPaths);
+  for (const p of bPaths)
+    if (free.has(p)) {
+      pairs.set(p, p);
+      free.delete(p);
+    }
+  for (const p of bPaths) {
+    if (pairs.has(p)) continue;
+    const renamed = [...free].find((h) => shapeOf(h) === shapeOf(p));
+    if (renamed === undefined) continue;
+    pairs.set(p, renamed);
+    free.delete(renamed);
+  }
+  return pairs;
 }
 
 /** `/pets/{id}` and `/pets/{petId}` are one endpoint to a client. */
@@ -116,6 +136,171 @@ function compareOperation(
   compareRequestBody(cmp, op, bOp, hOp);
   compareResponses(cmp, op, bOp, hOp);
   compareSecurity(cmp, op, bOp, hOp);
+  compareServers(cmp, op, bOp, hOp);
+  compareCallbacks(cmp, op, bOp, hOp);
+}
+
+/**
+ * A server URL dropped from a list clients choose from strands the clients configured with it. A level
+ * whose head has no `servers` falls back to its parent's list, which that level's own comparison judges.
+ */
+function compareServers(cmp: Comparison, subject: string, bOwner: Node, hOwner: Node): void {
+  const bList = cmp.child('base', bOwner, 'servers');
+  const hList = cmp.child('head', hOwner, 'servers');
+  if (!Array.isArray(bList?.v) || !Array.isArray(hList?.v)) return;
+  const urls = (list: unknown[]) =>
+    list.flatMap((s) => {
+      const url = (s as Record<string, unknown> | null)?.url;
+      return typeof url === 'string' ? [url.replace(/\/+$/, '')] : [];
+    });
+  const before = urls(bList.v);
+  const after = urls(hList.v);
+  const op = subject === 'document' ? undefined : subject;
+  // Every URL replaced (dev → qa) re-points the description at another deployment; oasdiff and we read that
+  // as no contract change. Dropping some URLs while others stay withdraws them from clients that use them.
+  if (before.length > 0 && !before.some((url) => after.includes(url))) {
+    cmp.emit(
+      'api-servers-replaced',
+      subject,
+      `servers ${before.join(', ')} replaced by ${after.join(', ')}`,
+      {
+        op,
+        base: bList,
+        head: hList,
+      },
+    );
+    return;
+  }
+  for (const url of before)
+    if (!after.includes(url))
+      cmp.emit('api-server-removed', subject, `server ${url} removed`, { op, base: bList, head: hList });
+  for (const url of after)
+    if (!before.includes(url))
+      cmp.emit('api-server-added', subject, `server ${url} added`, { op, base: bList, head: hList });
+}
+
+function compareCallbacks(cmp: Comparison, op: string, bOp: Node, hOp: Node): void {
+  const bCallbacks = cmp.child('base', bOp, 'callbacks');
+  const hCallbacks = cmp.child('head', hOp, 'callbacks');
+  const bNames = Object.keys(obj(bCallbacks) ?? {});
+  const hNames = Object.keys(obj(hCallbacks) ?? {});
+  for (const name of bNames)
+    if (!hNames.includes(name))
+      cmp.emit('api-callback-removed', `${op} callback ${name}`, 'removed; subscribers stop receiving it', {
+        op,
+        base: cmp.child('base', bCallbacks, name),
+        head: hOp,
+      });
+  for (const name of hNames)
+    if (!bNames.includes(name))
+      cmp.emit('api-callback-added', `${op} callback ${name}`, 'added', {
+        op,
+        base: bOp,
+        head: cmp.child('head', hCallbacks, name),
+      });
+}
+
+/** What a client must present: the scheme's kind, where an API key travels, the HTTP scheme, the token URLs. */
+function compareSecuritySchemes(cmp: Comparison): void {
+  const bSchemes = cmp.child('base', cmp.child('base', cmp.root('base'), 'components'), 'securitySchemes');
+  const hSchemes = cmp.child('head', cmp.child('head', cmp.root('head'), 'components'), 'securitySchemes');
+  const bNames = Object.keys(obj(bSchemes) ?? {});
+  const hNames = Object.keys(obj(hSchemes) ?? {});
+  for (const name of bNames) {
+    const b = cmp.child('base', bSchemes, name);
+    const h = cmp.child('head', hSchemes, name);
+    const subject = `security scheme ${name}`;
+    if (!h) {
+      cmp.emit('api-security-component-removed', subject, 'removed', { base: b, head: hSchemes });
+      continue;
+    }
+    const bs = obj(b) ?? {};
+    const hs = obj(h) ?? {};
+    const where = { base: b, head: h };
+    if (bs.type !== hs.type) {
+      cmp.emit(
+        'api-security-component-type-changed',
+        subject,
+        `type changed from ${show(bs.type)} to ${show(hs.type)}`,
+        where,
+      );
+      continue;
+    }
+    if (bs.type === 'apiKey' && (bs.in !== hs.in || bs.name !== hs.name))
+      cmp.emit(
+        'api-security-component-api-key-location-changed',
+        subject,
+        `API key moved from ${show(bs.in)} \`${show(bs.name)}\` to ${show(hs.in)} \`${show(hs.name)}\``,
+        where,
+      );
+    if (bs.type === 'http' && String(bs.scheme).toLowerCase() !== String(hs.scheme).toLowerCase())
+      cmp.emit(
+        'api-security-component-http-scheme-changed',
+        subject,
+        `HTTP scheme changed from ${show(bs.scheme)} to ${show(hs.scheme)}`,
+        where,
+      );
+    if (bs.type === 'openIdConnect' && bs.openIdConnectUrl !== hs.openIdConnectUrl)
+      cmp.emit(
+        'api-security-component-open-id-connect-url-changed',
+        subject,
+        `openIdConnectUrl changed from ${show(bs.openIdConnectUrl)} to ${show(hs.openIdConnectUrl)}`,
+        where,
+      );
+    if (bs.type === 'oauth2') compareOAuthFlows(cmp, subject, b as Node, h);
+  }
+  for (const name of hNames)
+    if (!bNames.includes(name))
+      cmp.emit('api-security-component-added', `security scheme ${name}`, 'added', {
+        base: bSchemes,
+        head: cmp.child('head', hSchemes, name),
+      });
+}
+
+function compareOAuthFlows(cmp: Comparison, subject: string, b: Node, h: Node): void {
+  const bFlows = cmp.child('base', b, 'flows');
+  const hFlows = cmp.child('head', h, 'flows');
+  for (const flow of Object.keys(obj(bFlows) ?? {})) {
+    const bf = cmp.child('base', bFlows, flow);
+    const hf = cmp.child('head', hFlows, flow);
+    if (!hf) continue;
+    const bs = obj(bf) ?? {};
+    const hs = obj(hf) ?? {};
+    const where = { base: bf, head: hf };
+    for (const key of ['authorizationUrl', 'refreshUrl'] as const)
+      if (bs[key] !== hs[key])
+        cmp.emit(
+          'api-security-component-oauth-url-changed',
+          `${subject} ${flow} flow`,
+          `${key} changed from ${show(bs[key] ?? 'none')} to ${show(hs[key] ?? 'none')}`,
+          where,
+        );
+    if (bs.tokenUrl !== hs.tokenUrl)
+      cmp.emit(
+        'api-security-component-oauth-token-url-changed',
+        `${subject} ${flow} flow`,
+        `tokenUrl changed from ${show(bs.tokenUrl)} to ${show(hs.tokenUrl)}`,
+        where,
+      );
+    const bScopes = Object.keys((bs.scopes ?? {}) as object);
+    const hScopes = Object.keys((hs.scopes ?? {}) as object);
+    for (const sc of hScopes)
+      if (!bScopes.includes(sc))
+        cmp.emit(
+          'api-security-component-oauth-scope-added',
+          `${subject} ${flow} flow`,
+          `scope ${sc} added`,
+          where,
+        );
+    for (const sc of bScopes)
+      if (!hScopes.includes(sc))
+        cmp.emit(
+          'api-security-component-oauth-scope-removed',
+          `${subject} ${flow} flow`,
+          `scope ${sc} removed`,
+          where,
+        );
+  }
 }
 
 /** RFC 8594: clients learn about a deprecation at run time only through these headers. */
@@ -214,6 +399,13 @@ function compareParameters(
         'became required; clients that omit it are rejected',
         where,
       );
+    if (bs.allowEmptyValue === true && hs.allowEmptyValue !== true)
+      cmp.emit(
+        'request-parameter-allow-empty-value-removed',
+        subject,
+        'no longer allows an empty value; clients sending it empty are rejected',
+        where,
+      );
     if (bs.required === true && hs.required !== true && bp.in !== 'path')
       cmp.emit('request-parameter-became-optional', subject, 'became optional', where);
     judgeDeprecation(cmp, 'request-parameter', bs, hs, where, subject);
@@ -223,6 +415,8 @@ function compareParameters(
       dir: 'request',
       kind: 'parameter',
       paramIn: bp.in,
+      // A form-style query parameter is exploded unless it says otherwise: `?a=1&a=2`.
+      formExploded: bp.in === 'query' && (hs.style ?? 'form') === 'form' && hs.explode !== false,
       prop: [],
       op,
       where: `${bp.in} parameter \`${realName(bp)}\``,
@@ -332,7 +526,7 @@ function compareRequestBody(cmp: Comparison, op: string, bOp: Node, hOp: Node): 
         base: bSchema,
         head: hMedia,
       });
-    compareSchema(cmp, bSchema, hSchema, { dir: 'request', kind: 'body', prop: [], op, where: media });
+    compareSchema(cmp, bSchema, hSchema, { dir: 'request', kind: 'body', prop: [], op, where: media, media });
   }
   for (const media of hTypes) {
     if (!bTypes.includes(media))
@@ -403,6 +597,7 @@ function compareResponses(cmp: Comparison, op: string, bOp: Node, hOp: Node): vo
         prop: [],
         op,
         where: `status ${status} ${media}`,
+        media,
       });
     }
     for (const media of hTypes) {

@@ -1,5 +1,6 @@
 /** The state one comparison carries: both documents, the options, and the findings raised so far. */
 import { catalogue } from '../checks/catalogue.ts';
+import type { CheckId } from '../checks/ids.ts';
 import { escapeToken, type LoadedDocument } from '../load/document.ts';
 import type { Finding, SourceLocation } from '../model.ts';
 
@@ -84,14 +85,10 @@ export class Comparison {
     return current;
   }
 
-  has(id: string): boolean {
-    return catalogue.has(id);
-  }
-
   /** Raises check `id`; `base`/`head` are the nodes judged, so the finding carries both pointers. */
-  emit(id: string, subject: string, detail: string, where: { op?: string; base?: Node; head?: Node }): void {
+  emit(id: CheckId, subject: string, detail: string, where: { op?: string; base?: Node; head?: Node }): void {
     const check = catalogue.get(id);
-    if (!check) throw new Error(`unknown check id ${id}`);
+    if (!check) throw new Error(`check ${id} is in ids.ts but not in the catalogue; regenerate ids.ts`);
     const finding: Finding = {
       id,
       level: check.level,
@@ -102,18 +99,6 @@ export class Comparison {
     if (where.base) Object.assign(finding, sides('base', where.base));
     if (where.head) Object.assign(finding, sides('head', where.head));
     this.findings.push(finding);
-  }
-
-  /** Emits when the composed id exists in the catalogue; the engine builds ids from prefix + change. */
-  emitIfKnown(
-    id: string,
-    subject: string,
-    detail: string,
-    where: { op?: string; base?: Node; head?: Node },
-  ): boolean {
-    if (!catalogue.has(id)) return false;
-    this.emit(id, subject, detail, where);
-    return true;
   }
 }
 

@@ -2,6 +2,7 @@
  * Deprecation, sunset and stability. An item may go only after base deprecated it with an `x-sunset` date
  * (RFC 8594) that has passed; a sunset must leave at least the minimum period of the item's stability level.
  */
+import type { CheckId } from '../checks/ids.ts';
 import type { Comparison, Node, Stability } from './context.ts';
 
 type Json = Record<string, unknown>;
@@ -53,9 +54,12 @@ export function minDays(cmp: Comparison, stability: Stability | '' | 'invalid'):
  * `deprecated` flipped between base and head on a property (`request-property`/`response-property`),
  * a parameter (`request-parameter`) or an operation (`api`).
  */
+/** What can be deprecated: an operation, a parameter, a request or response property. */
+export type DeprecationSite = 'api' | 'request-parameter' | 'request-property' | 'response-property';
+
 export function judgeDeprecation(
   cmp: Comparison,
-  prefix: string,
+  prefix: DeprecationSite,
   bs: Json,
   hs: Json,
   where: Where,
@@ -77,28 +81,23 @@ export function judgeDeprecation(
   const stability = stabilityOf(hs);
   const days = minDays(cmp, stability);
   if (sunset === undefined) {
-    if (days > 0 || cmp.options.sunsetPolicy === 'strict') {
-      cmp.emitIfKnown(
+    if (days > 0 || cmp.options.sunsetPolicy === 'strict')
+      cmp.emit(
         ids.sunsetMissing,
         subject,
         'deprecated without an x-sunset date; add `x-sunset: YYYY-MM-DD`',
         where,
-      ) || cmp.emit(ids.deprecated, subject, 'deprecated', where);
-    } else cmp.emit(ids.deprecated, subject, 'deprecated', where);
+      );
+    else cmp.emit(ids.deprecated, subject, 'deprecated', where);
     return;
   }
   const date = parseSunset(sunset);
   if (!date) {
-    cmp.emitIfKnown(
-      ids.sunsetInvalid,
-      subject,
-      `x-sunset ${String(sunset)} is not a date (use YYYY-MM-DD)`,
-      where,
-    );
+    cmp.emit(ids.sunsetInvalid, subject, `x-sunset ${String(sunset)} is not a date (use YYYY-MM-DD)`, where);
     return;
   }
   if (daysUntil(date, cmp.options.now) < days) {
-    cmp.emitIfKnown(
+    cmp.emit(
       ids.tooSmall,
       subject,
       `x-sunset ${String(sunset)} is less than ${days} days away (minimum for its stability level)`,
@@ -109,47 +108,64 @@ export function judgeDeprecation(
   cmp.emit(ids.withSunset, subject, `deprecated with sunset ${String(sunset)}`, where);
 }
 
-function deprecationIds(prefix: string) {
-  if (prefix === 'api') {
-    return {
-      reactivated: 'endpoint-reactivated',
-      deprecated: 'endpoint-deprecated',
-      withSunset: 'endpoint-deprecated-with-sunset',
-      sunsetMissing: 'api-deprecated-sunset-missing',
-      sunsetInvalid: 'api-deprecated-sunset-parse',
-      tooSmall: 'api-sunset-date-too-small',
-    };
-  }
-  if (prefix === 'request-parameter') {
-    return {
-      reactivated: 'request-parameter-reactivated',
-      deprecated: 'request-parameter-deprecated',
-      withSunset: 'request-parameter-deprecated',
-      sunsetMissing: 'request-parameter-deprecated-sunset-missing',
-      sunsetInvalid: 'request-parameter-sunset-parse',
-      tooSmall: 'request-parameter-sunset-date-too-small',
-    };
-  }
-  return {
-    reactivated: `${prefix}-reactivated`,
-    deprecated: `${prefix}-deprecated`,
-    withSunset: `${prefix}-deprecated-with-sunset`,
-    sunsetMissing: `${prefix}-deprecated-sunset-missing`,
-    sunsetInvalid: `${prefix}-deprecated-sunset-invalid`,
-    tooSmall: `${prefix}-sunset-date-too-small`,
-  };
+interface DeprecationIds {
+  reactivated: CheckId;
+  deprecated: CheckId;
+  withSunset: CheckId;
+  sunsetMissing: CheckId;
+  sunsetInvalid: CheckId;
+  tooSmall: CheckId;
+}
+
+const DEPRECATION_IDS: Record<DeprecationSite, DeprecationIds> = {
+  api: {
+    reactivated: 'endpoint-reactivated',
+    deprecated: 'endpoint-deprecated',
+    withSunset: 'endpoint-deprecated-with-sunset',
+    sunsetMissing: 'api-deprecated-sunset-missing',
+    sunsetInvalid: 'api-deprecated-sunset-parse',
+    tooSmall: 'api-sunset-date-too-small',
+  },
+  'request-parameter': {
+    reactivated: 'request-parameter-reactivated',
+    deprecated: 'request-parameter-deprecated',
+    withSunset: 'request-parameter-deprecated',
+    sunsetMissing: 'request-parameter-deprecated-sunset-missing',
+    sunsetInvalid: 'request-parameter-sunset-parse',
+    tooSmall: 'request-parameter-sunset-date-too-small',
+  },
+  'request-property': {
+    reactivated: 'request-property-reactivated',
+    deprecated: 'request-property-deprecated',
+    withSunset: 'request-property-deprecated-with-sunset',
+    sunsetMissing: 'request-property-deprecated-sunset-missing',
+    sunsetInvalid: 'request-property-deprecated-sunset-invalid',
+    tooSmall: 'request-property-sunset-date-too-small',
+  },
+  'response-property': {
+    reactivated: 'response-property-reactivated',
+    deprecated: 'response-property-deprecated',
+    withSunset: 'response-property-deprecated-with-sunset',
+    sunsetMissing: 'response-property-deprecated-sunset-missing',
+    sunsetInvalid: 'response-property-deprecated-sunset-invalid',
+    tooSmall: 'response-property-sunset-date-too-small',
+  },
+};
+
+function deprecationIds(prefix: DeprecationSite): DeprecationIds {
+  return DEPRECATION_IDS[prefix];
 }
 
 /** Both sides deprecated: the sunset may not disappear nor move earlier than the allowed window. */
 function judgeSunsetChange(
   cmp: Comparison,
-  prefix: string,
+  prefix: DeprecationSite,
   bs: Json,
   hs: Json,
   where: Where,
   subject: string,
 ): void {
-  const ids =
+  const ids: { deleted: CheckId; earlier: CheckId; parse: CheckId } | undefined =
     prefix === 'api'
       ? {
           deleted: 'sunset-deleted',
@@ -192,12 +208,12 @@ function judgeSunsetChange(
 /** Stability may only rise; an unknown level is reported as unreadable. */
 export function judgeStability(
   cmp: Comparison,
-  prefix: string,
+  prefix: 'api' | 'request-property' | 'response-property',
   bs: Json,
   hs: Json,
   where: Where,
   subject: string,
-  invalidId = prefix === 'api' ? 'api-invalid-stability-level' : undefined,
+  invalidId: CheckId | undefined = prefix === 'api' ? 'api-invalid-stability-level' : undefined,
 ): void {
   const before = stabilityOf(bs);
   const after = stabilityOf(hs);
@@ -214,7 +230,7 @@ export function judgeStability(
   }
   const rank = (s: Stability | '') => (s === '' ? -1 : STABILITY_ORDER.indexOf(s));
   if (before !== '' && (after === '' || rank(after) < rank(before))) {
-    cmp.emitIfKnown(
+    cmp.emit(
       `${prefix}-stability-decreased`,
       subject,
       `stability lowered from ${before} to ${after || 'unspecified'}`,
@@ -226,7 +242,7 @@ export function judgeStability(
     rank(before) >= STABILITY_ORDER.indexOf(cmp.options.stabilityLevel)
   ) {
     // Leaving draft/alpha is not news to clients that were never promised anything.
-    cmp.emitIfKnown(
+    cmp.emit(
       `${prefix}-stability-increased`,
       subject,
       `stability raised from ${before || 'unspecified'} to ${after}`,
@@ -246,7 +262,7 @@ export function judgeRemoval(
   where: Where,
   subject: string,
 ): void {
-  const ids =
+  const ids: Record<'without' | 'withDep' | 'parse' | 'before' | 'noSunset', CheckId> =
     kind === 'request-parameter'
       ? {
           without: 'request-parameter-removed',

@@ -5,6 +5,8 @@
  * `response-body`, `response-property`, `request-parameter`, `request-parameter-property`, `response-header`)
  * and the change, following oasdiff's catalogue; the catalogue decides each id's level.
  */
+import { isCheckId } from '../checks/catalogue.ts';
+import { CHECK_IDS, type CheckId } from '../checks/ids.ts';
 import { type Comparison, type Node, obj, refOf, show } from './context.ts';
 import { judgeDeprecation, judgeStability } from './lifecycle.ts';
 
@@ -21,6 +23,10 @@ export interface SchemaSite {
   writeOnly?: boolean;
   /** For parameters: where it travels (`header` properties have their own ids). */
   paramIn?: string;
+  /** For query parameters: form style, exploded, so one value and a one-item array read the same. */
+  formExploded?: boolean;
+  /** For bodies: the media type, which decides how loosely the schema types the wire text. */
+  media?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -34,7 +40,7 @@ export function compareSchema(
   compare(cmp, b, h, site, new Set());
 }
 
-function prefixOf(site: SchemaSite): string {
+function prefixOf(site: SchemaSite): SchemaPrefix {
   // Array items of a parameter are still the parameter to a client: `?ids=1&ids=2`.
   const nested = site.prop.some((p) => p !== 'items' || site.kind !== 'parameter');
   if (site.kind === 'parameter')
@@ -57,34 +63,61 @@ function subjectOf(site: SchemaSite): string {
   return `${site.op} ${site.dir} ${site.where}${name}`;
 }
 
-/** Emits `${prefix}-${change}`, preferring the read-only/write-only variant oasdiff defines for a few changes. */
-function raise(cmp: Comparison, site: SchemaSite, change: string, detail: string, b?: Node, h?: Node): void {
-  const where = { op: site.op, base: b, head: h };
-  const subject = subjectOf(site);
-  if (site.prop.length > 0) {
-    if (
-      site.dir === 'request' &&
-      site.readOnly &&
-      cmp.emitIfKnown(`request-read-only-property-${change}`, subject, detail, where)
-    )
-      return;
-    if (
-      site.dir === 'response' &&
-      site.writeOnly &&
-      cmp.emitIfKnown(`response-write-only-property-${change}`, subject, detail, where)
-    )
-      return;
-  }
-  if (
+/** Where a schema sits, as the first part of the ids oasdiff composes for it. */
+type SchemaPrefix =
+  | 'request-body'
+  | 'request-property'
+  | 'request-parameter'
+  | 'request-parameter-property'
+  | 'request-header-property'
+  | 'request-read-only-property'
+  | 'response-body'
+  | 'response-property'
+  | 'response-header'
+  | 'response-write-only-property'
+  | 'response-mediatype';
+
+/** The tails of the catalogue ids under `P`: a change the schema comparison may name. */
+type ChangeOf<P extends string, I = CheckId> = I extends `${P}-${infer C}` ? C : never;
+
+/** Every change the comparison names; a misspelt one does not compile. */
+export type SchemaChange = ChangeOf<SchemaPrefix>;
+
+/**
+ * The check a site raises for a change. Not every site has every change (oasdiff defines no
+ * `response-body-max-set`: a response gaining a maximum breaks no client), and then the change is not
+ * reported there; the change itself is checked against the catalogue when this compiles.
+ */
+function siteCheck(prefix: SchemaPrefix, change: SchemaChange): CheckId | undefined {
+  const id = `${prefix}-${change}`;
+  return isCheckId(id) ? id : undefined;
+}
+
+/** Raises `${prefix}-${change}`, preferring the read-only/write-only variant oasdiff defines for a few changes. */
+function raise(
+  cmp: Comparison,
+  site: SchemaSite,
+  change: SchemaChange,
+  detail: string,
+  b?: Node,
+  h?: Node,
+): void {
+  const variant =
+    site.prop.length === 0
+      ? undefined
+      : site.dir === 'request' && site.readOnly
+        ? siteCheck('request-read-only-property', change)
+        : site.dir === 'response' && site.writeOnly
+          ? siteCheck('response-write-only-property', change)
+          : undefined;
+  const rootEnum =
     site.kind === 'body' &&
     site.dir === 'response' &&
     site.prop.length === 0 &&
-    change === 'enum-value-removed'
-  ) {
-    cmp.emitIfKnown('response-mediatype-enum-value-removed', subject, detail, where);
-    return;
-  }
-  cmp.emitIfKnown(`${prefixOf(site)}-${change}`, subject, detail, where);
+    change === 'enum-value-removed';
+  const id =
+    variant ?? (rootEnum ? 'response-mediatype-enum-value-removed' : siteCheck(prefixOf(site), change));
+  if (id) cmp.emit(id, subjectOf(site), detail, { op: site.op, base: b, head: h });
 }
 
 function compare(
@@ -122,6 +155,7 @@ function compare(
         'api-invalid-stability-level',
       );
     }
+    if (wrappedInOneOf(cmp, bs, hs, site, bn.node, hn.node)) return;
     compareNullability(cmp, bn, hn, site);
     compareTypes(cmp, bs, hs, site, bn.node, hn.node, bn.nullable || hn.nullable);
     compareEnums(cmp, bs, hs, site, bn.node, hn.node);
@@ -182,6 +216,34 @@ function compare(
 interface Unwrapped {
   node: Node;
   nullable: boolean;
+}
+
+/**
+ * A body whose properties moved into `oneOf` members: a payload that carries every base property now
+ * matches several members, and `oneOf` accepts exactly one, so what was valid is rejected (or, read as a
+ * response, no longer fits one shape). Reported as one change instead of piecewise removals and additions.
+ */
+function wrappedInOneOf(cmp: Comparison, bs: Json, hs: Json, site: SchemaSite, b: Node, h: Node): boolean {
+  if (site.kind !== 'body' || site.prop.length > 0) return false;
+  if (bs.oneOf !== undefined || hs.properties !== undefined || hs.discriminator !== undefined) return false;
+  const baseProps = Object.keys((bs.properties ?? {}) as Json);
+  const list = cmp.child('head', h, 'oneOf');
+  if (baseProps.length === 0 || !Array.isArray(list?.v) || list.v.length < 2) return false;
+  const members = (list.v as unknown[]).map((_, i) => obj(cmp.child('head', list, i)) ?? {});
+  if (!members.every((m) => m.properties !== undefined)) return false;
+  const matching = members.filter(
+    (m) =>
+      [...requiredOf(m)].every((r) => baseProps.includes(r)) &&
+      (m.additionalProperties !== false || baseProps.every((p) => p in ((m.properties ?? {}) as Json))),
+  );
+  if (matching.length < 2) return false;
+  cmp.emit(
+    site.dir === 'request' ? 'request-body-wrapped-in-one-of' : 'response-body-wrapped-in-one-of',
+    subjectOf(site),
+    `properties moved into ${members.length} oneOf members; a payload with every former property matches ${matching.length} of them, and oneOf accepts exactly one`,
+    { op: site.op, base: b, head: h },
+  );
+  return true;
 }
 
 /** `oneOf/anyOf: [X, {type: null}]` reads as a nullable X, so the wrap is one nullability change, not a restructure. */
@@ -251,6 +313,10 @@ function compareTypes(
   const bt = typesOf(bs);
   const ht = typesOf(hs);
   const same = bt.length === ht.length && bt.every((t, i) => t === ht[i]);
+  if (!same && becameExplodedArray(bt, ht, hs, site)) {
+    raise(cmp, site, 'type-generalized', `type widened from ${bt.join('|')} to an exploded array`, b, h);
+    return;
+  }
   if (!same) {
     if (bt.length > 1 || ht.length > 1) {
       const added = ht.filter((t) => !bt.includes(t));
@@ -267,6 +333,11 @@ function compareTypes(
     const from = bt[0] ?? '';
     const to = ht[0] ?? '';
     const detail = `type changed from ${from} to ${to}`;
+    // An XML body is text to both sides: an element read as an object or as a string is the same element.
+    if (/xml/i.test(site.media ?? '') && [from, to].sort().join() === 'object,string') {
+      raise(cmp, site, 'type-compatible', `${detail}, compatible in XML`, b, h);
+      return;
+    }
     // Query, path and header values are strings on the wire, so a parameter turning into a string widens it.
     const loose = site.kind === 'parameter' && !site.prop.some((p) => p !== 'items');
     if ((from === 'integer' && to === 'number') || (loose && to === 'string'))
@@ -296,6 +367,28 @@ function compareTypes(
 }
 
 const FORMAT_WIDENING: Record<string, string> = { int32: 'int64', float: 'double' };
+
+/**
+ * `?token=1` parses as a one-item array when the parameter is a form-exploded query array, so a scalar
+ * parameter becoming an array of items that accept every old value (strings accept any query value) accepts
+ * every URL clients built before.
+ */
+function becameExplodedArray(bt: string[], ht: string[], hs: Json, site: SchemaSite): boolean {
+  if (site.kind !== 'parameter' || !site.formExploded || site.prop.length > 0) return false;
+  if (
+    ht.length !== 1 ||
+    ht[0] !== 'array' ||
+    bt.length === 0 ||
+    bt.includes('array') ||
+    bt.includes('object')
+  )
+    return false;
+  const itemSchema = (hs.items ?? {}) as Json;
+  // Items with their own constraints (pattern, enum, lengths) reject values the scalar accepted.
+  if (Object.keys(itemSchema).some((k) => k !== 'type' && !ANNOTATIONS.has(k))) return false;
+  const items = typesOf(itemSchema);
+  return items.includes('string') || bt.every((t) => items.includes(t));
+}
 
 function enumOf(s: Json, key = 'enum'): unknown[] | undefined {
   const e = s[key];
@@ -344,7 +437,36 @@ function compareEnums(cmp: Comparison, bs: Json, hs: Json, site: SchemaSite, b: 
 }
 
 /** Upper bounds tighten when they go down, lower bounds when they go up; `set`/`unset` when one side has none. */
-const BOUNDS: Array<{ key: string; name: string; upper: boolean }> = [
+type BoundName =
+  | 'max'
+  | 'min'
+  | 'max-length'
+  | 'min-length'
+  | 'max-items'
+  | 'min-items'
+  | 'max-properties'
+  | 'min-properties'
+  | 'max-contains'
+  | 'min-contains'
+  | 'exclusive-max'
+  | 'exclusive-min';
+type BoundChange = `${BoundName}-${'set' | 'unset' | 'increased' | 'decreased'}`;
+
+/** The bound moves some site has a check for; the rest (a minLength added, maxItems removed, ...) name none. */
+function boundChange(change: BoundChange): Extract<BoundChange, SchemaChange> | undefined {
+  return BOUND_CHANGES.has(change) ? (change as Extract<BoundChange, SchemaChange>) : undefined;
+}
+const BOUND_CHANGES: ReadonlySet<string> = new Set(
+  CHECK_IDS.flatMap((id) => {
+    const tail =
+      /-((?:exclusive-)?(?:max|min)(?:-length|-items|-properties|-contains)?-(?:set|unset|increased|decreased))$/.exec(
+        id,
+      );
+    return tail?.[1] ? [tail[1]] : [];
+  }),
+);
+
+const BOUNDS: Array<{ key: string; name: BoundName; upper: boolean }> = [
   { key: 'maximum', name: 'max', upper: true },
   { key: 'minimum', name: 'min', upper: false },
   { key: 'maxLength', name: 'max-length', upper: true },
@@ -363,25 +485,52 @@ function compareBounds(cmp: Comparison, bs: Json, hs: Json, site: SchemaSite, b:
     bounds.push({ key: 'exclusiveMaximum', name: 'exclusive-max', upper: true });
   if (typeof bs.exclusiveMinimum === 'number' || typeof hs.exclusiveMinimum === 'number')
     bounds.push({ key: 'exclusiveMinimum', name: 'exclusive-min', upper: false });
-  for (const { key, name, upper } of bounds) {
+  for (const { key, name } of bounds) {
     const bv = typeof bs[key] === 'number' ? (bs[key] as number) : undefined;
     const hv = typeof hs[key] === 'number' ? (hs[key] as number) : undefined;
-    if (bv === hv) continue;
-    if (bv === undefined && hv !== undefined) raise(cmp, site, `${name}-set`, `${key} set to ${hv}`, b, h);
-    else if (bv !== undefined && hv === undefined)
-      raise(cmp, site, `${name}-unset`, `${key} ${bv} removed`, b, h);
-    else if (bv !== undefined && hv !== undefined) {
-      const change = hv > bv ? 'increased' : 'decreased';
-      raise(
-        cmp,
-        site,
-        `${name}-${change}`,
-        `${key} ${change} from ${bv} to ${hv}${(upper ? hv < bv : hv > bv) ? '' : ''}`,
-        b,
-        h,
-      );
+    if (bv === hv) {
+      if (bv !== undefined && (key === 'maximum' || key === 'minimum'))
+        judgeExclusiveFlag(cmp, bs, hs, site, b, h, key);
+      continue;
     }
+    const move = bv === undefined ? 'set' : hv === undefined ? 'unset' : hv > bv ? 'increased' : 'decreased';
+    const change = boundChange(`${name}-${move}`);
+    const detail =
+      move === 'set'
+        ? `${key} set to ${hv}`
+        : move === 'unset'
+          ? `${key} ${bv} removed`
+          : `${key} ${move} from ${bv} to ${hv}`;
+    if (change) raise(cmp, site, change, detail, b, h);
   }
+}
+
+/**
+ * OpenAPI 3.0 writes an exclusive bound as `maximum: 20, exclusiveMaximum: true`; flipping the flag on an
+ * unchanged bound excludes or admits the bound itself. Without the bound the flag means nothing.
+ */
+function judgeExclusiveFlag(
+  cmp: Comparison,
+  bs: Json,
+  hs: Json,
+  site: SchemaSite,
+  b: Node,
+  h: Node,
+  key: 'maximum' | 'minimum',
+): void {
+  const flag = key === 'maximum' ? 'exclusiveMaximum' : 'exclusiveMinimum';
+  const was = bs[flag] === true;
+  const is = hs[flag] === true;
+  if (was === is) return;
+  const name = key === 'maximum' ? 'max' : 'min';
+  raise(
+    cmp,
+    site,
+    `${name}-became-${is ? 'exclusive' : 'inclusive'}`,
+    `${key} ${String(hs[key])} became ${is ? 'exclusive' : 'inclusive'}`,
+    b,
+    h,
+  );
 }
 
 function compareValues(cmp: Comparison, bs: Json, hs: Json, site: SchemaSite, b: Node, h: Node): void {
@@ -473,7 +622,7 @@ function compareDiscriminator(cmp: Comparison, bs: Json, hs: Json, site: SchemaS
       h,
     );
   for (const k of Object.keys(bm)) {
-    if (k in hm && bm[k] !== hm[k])
+    if (k in hm && bm[k] !== hm[k] && !sameMappingTarget(cmp, b, h, bm[k], hm[k]))
       raise(
         cmp,
         site,
@@ -483,6 +632,61 @@ function compareDiscriminator(cmp: Comparison, bs: Json, hs: Json, site: SchemaS
         h,
       );
   }
+}
+
+/** A mapping value is a `$ref` or a bare component name; renamed targets with the same content are the same. */
+function sameMappingTarget(cmp: Comparison, b: Node, h: Node, bt: unknown, ht: unknown): boolean {
+  const target = (side: 'base' | 'head', node: Node, value: unknown) => {
+    if (typeof value !== 'string') return undefined;
+    const ref = value.includes('#') || value.includes('/') ? value : `#/components/schemas/${value}`;
+    return cmp.deref(side, { v: { $ref: ref }, at: node.at });
+  };
+  const bn = target('base', b, bt);
+  const hn = target('head', h, ht);
+  return !!bn && !!hn && fingerprint(cmp, 'base', bn) === fingerprint(cmp, 'head', hn);
+}
+
+const NOT_CONTENT = new Set(['description', 'title', 'example', 'examples', '$comment', 'externalDocs']);
+const fingerprints = new WeakMap<Comparison, Map<string, string>>();
+
+/**
+ * The content of a schema with every `$ref` replaced by what it points at, keys sorted and annotations left
+ * out: two schemas with the same fingerprint accept the same values whatever their components are called.
+ */
+export function fingerprint(cmp: Comparison, side: 'base' | 'head', node: Node | undefined): string {
+  if (!node) return 'undefined';
+  const memo = fingerprints.get(cmp) ?? new Map<string, string>();
+  fingerprints.set(cmp, memo);
+  const walk = (n: Node, open: Set<string>): string => {
+    const key = `${side}|${n.at.file}#${n.at.pointer}`;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    if (open.has(key)) return '"<cycle>"';
+    const v = n.v;
+    if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'undefined';
+    open.add(key);
+    let out: string;
+    if (Array.isArray(v)) out = `[${v.map((_, i) => walk(cmp.child(side, n, i) as Node, open)).join(',')}]`;
+    else
+      out = `{${Object.keys(v)
+        .filter((k) => !NOT_CONTENT.has(k))
+        .sort()
+        .map(
+          (k) =>
+            `${JSON.stringify(k)}:${k === 'discriminator' ? discriminatorPrint((v as Json).discriminator) : walk(cmp.child(side, n, k) as Node, open)}`,
+        )
+        .join(',')}}`;
+    open.delete(key);
+    memo.set(key, out);
+    return out;
+  };
+  return walk(node, new Set());
+}
+
+/** Mapping targets name components, which a rename changes; the property and the mapped values are the content. */
+function discriminatorPrint(d: unknown): string {
+  const v = (d ?? {}) as Json;
+  return JSON.stringify([v.propertyName, Object.keys((v.mapping ?? {}) as Json).sort()]);
 }
 
 /** JSON Schema 2020-12 applicators: adding one constrains what may be sent, removing one widens what may be received. */
@@ -583,27 +787,26 @@ function compareCombinator(
       removed.splice(removed.indexOf(i), 1);
     }
   }
+  // A member whose `$ref` name changed but whose content did not is the same member (Dog renamed MyDog).
+  for (const i of [...removed]) {
+    const print = fingerprint(cmp, 'base', cmp.child('base', bl, i));
+    const match = [...unmatchedHead].find(
+      ([j]) => fingerprint(cmp, 'head', cmp.child('head', hl, j)) === print,
+    );
+    if (!match) continue;
+    pairs.push([i, match[0]]);
+    unmatchedHead.delete(match[0]);
+    removed.splice(removed.indexOf(i), 1);
+  }
   for (const i of removed) {
     const annotation = comb === 'allOf' && isAnnotationOnly(obj(cmp.child('base', bl, i)));
-    raise(
-      cmp,
-      site,
-      `${name}-removed${annotation ? '-annotation-only' : ''}`,
-      `${label(bItems[i], i)} removed from ${comb}`,
-      b,
-      h,
-    );
+    const change: SchemaChange = annotation ? 'all-of-removed-annotation-only' : `${name}-removed`;
+    raise(cmp, site, change, `${label(bItems[i], i)} removed from ${comb}`, b, h);
   }
   for (const [i, raw] of unmatchedHead) {
     const annotation = comb === 'allOf' && isAnnotationOnly(obj(cmp.child('head', hl, i)));
-    raise(
-      cmp,
-      site,
-      `${name}-added${annotation ? '-annotation-only' : ''}`,
-      `${label(raw, i)} added to ${comb}`,
-      b,
-      h,
-    );
+    const change: SchemaChange = annotation ? 'all-of-added-annotation-only' : `${name}-added`;
+    raise(cmp, site, change, `${label(raw, i)} added to ${comb}`, b, h);
   }
   for (const [i, j] of pairs) compare(cmp, cmp.child('base', bl, i), cmp.child('head', hl, j), site, stack);
 }
@@ -697,13 +900,11 @@ function compareProperties(cmp: Comparison, b: Node, h: Node, site: SchemaSite, 
       }
       for (const flag of ['readOnly', 'writeOnly'] as const) {
         if ((bcs[flag] === true) === (hcs[flag] === true)) continue;
-        const slug = `${hcs[flag] === true ? '' : 'not-'}${flag === 'readOnly' ? 'read-only' : 'write-only'}`;
-        cmp.emitIfKnown(
-          `${site.dir}-${isReq ? 'required' : 'optional'}-property-became-${slug}`,
-          subject,
-          `became ${slug}`,
-          { op, base: bc, head: hc },
-        );
+        const slug =
+          `${hcs[flag] === true ? '' : 'not-'}${flag === 'readOnly' ? 'read-only' : 'write-only'}` as const;
+        // oasdiff names the read-only flips; a write-only flip has no check of its own.
+        const id = `${site.dir}-${isReq ? 'required' : 'optional'}-property-became-${slug}` as const;
+        if (isCheckId(id)) cmp.emit(id, subject, `became ${slug}`, { op, base: bc, head: hc });
       }
     }
     compare(
