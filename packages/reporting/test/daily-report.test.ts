@@ -173,7 +173,7 @@ describe('daily brand report from the event stream (real wallet, in-process bus,
       wins: '16.15', // 14.60 + 0.30 + 0.25 + 1.00
       rollbacks: '3.00',
       ggr: '6.45',
-      bonusIssued: '35.00', // p_bonus 25.00 at seeding + p_bonus_fast 10.00
+      bonusIssued: '60.00', // p_bonus and p_bonus_expired 25.00 each at seeding + p_bonus_fast 10.00
       bonusCost: '10.00', // p_bonus_fast's bonus, wagered through and converted
       ngr: '-3.55',
       rollbackCount: 1,
@@ -196,7 +196,7 @@ describe('daily brand report from the event stream (real wallet, in-process bus,
     expect(json.rows[0]).toMatchObject({ brand: 'brand-7', currency: 'EUR', stakes: '25.60', ngr: '-3.55' });
     const markdown = dailyBrandReportMarkdown(report);
     expect(markdown).toContain(`# Daily brand report — ${BUSINESS_DATE} (UTC)`);
-    expect(markdown).toContain('| brand-7 | EUR | 9 | 25.60 | 16.15 | 3.00 | 6.45 | 35.00 | 10.00 | -3.55 |');
+    expect(markdown).toContain('| brand-7 | EUR | 9 | 25.60 | 16.15 | 3.00 | 6.45 | 60.00 | 10.00 | -3.55 |');
     expect(markdown.split('\n').filter((l) => l.startsWith('| brand-'))).toHaveLength(4);
   });
 
