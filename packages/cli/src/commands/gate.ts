@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { GateReport, Part, ReportFormat } from '@croupier/gate';
 import { REPORT_FORMATS } from '@croupier/gate/report';
@@ -105,7 +106,11 @@ async function runCommand(files: string[], flags: GateFlags): Promise<number> {
   if (flags.deprecations) {
     const file = files.at(-1);
     if (!file) throw new GateError('USAGE_ERROR', '--deprecations needs a contract file');
-    for (const item of listDeprecations(await loadDocument(file), now)) {
+    const items = listDeprecations(await loadDocument(file), now);
+    if (items.length === 0) {
+      process.stdout.write(`nothing is deprecated in ${path.relative(process.cwd(), file) || file}\n`);
+    }
+    for (const item of items) {
       const days =
         item.daysToSunset === undefined
           ? 'no sunset'
@@ -138,6 +143,28 @@ async function runCommand(files: string[], flags: GateFlags): Promise<number> {
       throw new GateError('USAGE_ERROR', 'give BASE and HEAD files, or --base <git ref> [files...]');
     pairs.push([files[0] as string, files[1] as string]);
   }
+  try {
+    return await judgePairs(pairs, flags, now, repoRoot, { formatReport, runGate });
+  } finally {
+    // The base trees written from git are ours to remove, pass or fail.
+    if (flags.base) {
+      for (const [base] of pairs) {
+        const top = path.relative(tmpdir(), base).split(path.sep)[0];
+        if (top?.startsWith('croupier-gate-base-'))
+          rmSync(path.join(tmpdir(), top), { recursive: true, force: true });
+      }
+    }
+  }
+}
+
+async function judgePairs(
+  pairs: Array<[string, string]>,
+  flags: GateFlags,
+  now: Date,
+  repoRoot: string,
+  gate: Pick<typeof import('@croupier/gate'), 'formatReport' | 'runGate'>,
+): Promise<number> {
+  const { formatReport, runGate } = gate;
   let failed = false;
   const reports: GateReport[] = [];
   for (const [base, head] of pairs) {
