@@ -12,7 +12,7 @@ export interface InputSeries {
 export interface Scenario {
   name: string;
   series: InputSeries[];
-  /** The alerts the scenario is about; the evaluator test expects exactly these to fire at 30m. */
+  /** The alerts the scenario is about; promtool's unit test expects exactly these to fire at 30m. */
   expectFiring: string[];
 }
 
