@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { openapiContract } from '@croupier/contracts';
 import { type Ledger, type OpenLedgerOptions, openLedger } from '@croupier/ledger';
 import { formatAmount, fromMinor, parseAmount } from '@croupier/money';
 import { parse as parseYaml } from 'yaml';
@@ -82,8 +82,8 @@ const ADMIN_TRACE = 'admin';
 
 function contractVersion(): string | undefined {
   try {
-    const file = fileURLToPath(new URL('../../../contracts/openapi/provider-platform.yaml', import.meta.url));
-    return (parseYaml(readFileSync(file, 'utf8')) as { info?: { version?: string } }).info?.version;
+    return (parseYaml(readFileSync(openapiContract, 'utf8')) as { info?: { version?: string } }).info
+      ?.version;
   } catch {
     return undefined;
   }
