@@ -31,6 +31,10 @@ export async function schemaTypes(
     }
   }
   const redocly = await createConfig({ rules: {} }, {});
-  const ast = await openapiTS(copy as never, { silent: true, redocly, defaultNonNullable: view === 'received' });
+  const ast = await openapiTS(copy as never, {
+    silent: true,
+    redocly,
+    defaultNonNullable: view === 'received',
+  });
   return astToString(ast);
 }
