@@ -100,7 +100,7 @@ Examples:
                 return s;
               }),
         ]);
-        process.stdout.write(banner(mock, stateful, security?.summary));
+        process.stdout.write(banner(mock, stateful, security));
       } catch (error) {
         await stopAll();
         throw error;
@@ -303,7 +303,11 @@ async function secureSandbox(certsDir: string) {
   return createSandboxSecurity({ certsDir });
 }
 
-function banner(mock: RunningMock, stateful?: RunningSandbox, security?: string): string {
+function banner(
+  mock: RunningMock,
+  stateful?: RunningSandbox,
+  security?: { summary: string; credentialsFile: string },
+): string {
   const lines = [
     stateful && security
       ? 'croupier sandbox is up with security ON (mTLS, OAuth2 tokens, signed bodies)'
@@ -318,7 +322,17 @@ function banner(mock: RunningMock, stateful?: RunningSandbox, security?: string)
       `  schema registry:             ${stateful.url}/schema-registry/subjects`,
       '  test players (brand-7):      p_demo_1 (EUR), p_demo_2 (USD), p_blocked_rg, p_low_balance, p_bonus, p_kyc_pending, p_rg_loss, p_rg_time',
     );
-    if (security) lines.push('', security.replace('https://127.0.0.1:<port>', stateful.url));
+    if (security) {
+      lines.push(
+        '',
+        security.summary.replace('https://127.0.0.1:<port>', stateful.url),
+        '',
+        'Call it from your code (npm install @croupier/client): the client does mTLS, the token and signatures',
+        "  import { createClient } from '@croupier/client';",
+        `  const client = createClient({ baseUrl: '${stateful.url}', credentials: '${security.credentialsFile}' });`,
+        "  const { body } = await client.getBalance({ path: { player_id: 'p_demo_1' } });",
+      );
+    }
   }
   lines.push('', 'Try:', `  curl -s ${mock.url}/health`);
   if (stateful && !security) {

@@ -201,6 +201,7 @@ export async function generateClient(
       h,
       "export { ApiClient, createClient } from './client.ts';",
       "export { ApiError, isApiError, type ClientErrorCode } from './runtime/errors.ts';",
+      "export { CredentialsError, type ClientCredentials, type SignatureAlgorithm } from './runtime/credentials.ts';",
       "export { HttpRuntime, type ApiResponse, type CallOptions, type ClientOptions, type RetryOptions, type SignHook, type SignableRequest } from './runtime/http.ts';",
       "export { RetryBudget, backoffDelay, type BackoffPolicy, type RetryBudgetOptions } from './runtime/retry.ts';",
       "export { errorCatalogue, operations, type ErrorCatalogueEntry, type ErrorCode, type OperationId, type OperationInfo } from './operations.ts';",
@@ -257,9 +258,7 @@ export function packageFiles(
   if (Object.keys(dependencies).length) manifest.dependencies = dependencies;
   // Standalone, the package brings its own compiler; in the workspace the root's is used.
   if (!workspace) {
-    manifest.devDependencies = browser
-      ? { typescript: '~5.9.3' }
-      : { '@types/node': '^20.19.0', typescript: '~5.9.3' };
+    manifest.devDependencies = { '@types/node': '^20.19.0', typescript: '~5.9.3' };
   }
   if (workspace) manifest.publishConfig = { access: 'public', exports: { '.': built('index') } };
   // Self-contained compiler options (not `extends`): `--out` may point anywhere, and strictness must not depend on the host repo.
@@ -276,7 +275,8 @@ export function packageFiles(
     resolveJsonModule: true,
     noEmit: true,
     lib: browser ? ['ES2022', 'DOM'] : ['ES2022'],
-    types: browser ? [] : ['node'],
+    // The client runs in browsers too; its credentials support (used only with credentials) needs Node.
+    types: ['node'],
   };
   const tsconfig = { compilerOptions, include: ['src'] };
   // The build emits what Node runs: `./x.ts` imports rewritten to `./x.js`, with .d.ts and source maps.
