@@ -288,6 +288,8 @@ export function packageFiles(
       declaration: true,
       declarationMap: true,
       sourceMap: true,
+      // dist/ is all that ships: the maps carry the TypeScript they point at.
+      inlineSources: true,
       rootDir: 'src',
       outDir: 'dist',
     },
