@@ -40,6 +40,8 @@ export function jsonFile(provenance: Provenance, value: Record<string, unknown>)
 
 /** Directories inside a generated package that belong to people (or to its build), not to the generator. */
 const HAND_WRITTEN = new Set(['node_modules', 'test', '.turbo', 'dist']);
+/** Top-level files of a generated package that releases write (changesets), not the generator. */
+const RELEASE_FILES = new Set(['CHANGELOG.md']);
 
 async function listFiles(root: string, dir = ''): Promise<string[]> {
   let entries: import('node:fs').Dirent[];
@@ -53,9 +55,21 @@ async function listFiles(root: string, dir = ''): Promise<string[]> {
     const relative = dir ? `${dir}/${entry.name}` : entry.name;
     if (entry.isDirectory()) {
       if (!HAND_WRITTEN.has(entry.name)) files.push(...(await listFiles(root, relative)));
-    } else files.push(relative);
+    } else if (!(dir === '' && RELEASE_FILES.has(entry.name))) files.push(relative);
   }
   return files;
+}
+
+/**
+ * A generated package's version belongs to its releases (`changeset version` bumps it), not to the
+ * generator: a package.json already on disk keeps its version, so a release is not drift.
+ */
+function keepReleasedVersion(file: GeneratedFile, onDisk: string | undefined): string {
+  if (!onDisk || !file.path.endsWith('package.json')) return file.content;
+  const released = /^ {2}"version": "([^"]+)",$/m.exec(onDisk)?.[1];
+  return released
+    ? file.content.replace(/^ {2}"version": "[^"]+",$/m, `  "version": "${released}",`)
+    : file.content;
 }
 
 export interface DriftReport {
@@ -80,7 +94,7 @@ export async function checkFiles(
       actual = undefined;
     }
     if (actual === undefined) report.missing.push(file.path);
-    else if (actual !== file.content) report.drifted.push(file.path);
+    else if (actual !== keepReleasedVersion(file, actual)) report.drifted.push(file.path);
   }
   for (const pkg of packages) {
     for (const relative of await listFiles(path.join(outDir, pkg))) {
@@ -103,8 +117,9 @@ export async function writeFiles(
   for (const file of files) {
     if (!changed.has(file.path)) continue;
     const target = path.join(outDir, file.path);
+    const onDisk = await readFile(target, 'utf8').catch(() => undefined);
     await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, file.content);
+    await writeFile(target, keepReleasedVersion(file, onDisk));
   }
   for (const extra of report.extra) await rm(path.join(outDir, extra), { force: true });
   return report;
