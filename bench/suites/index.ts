@@ -1,5 +1,6 @@
 import { baselineHttp } from './baseline-http.ts';
 import { certifyLoad } from './certify-load.ts';
+import { cliStartup } from './cli-startup.ts';
 import { codegen } from './codegen.ts';
 import { gate } from './gate.ts';
 import { outbox } from './outbox.ts';
@@ -11,6 +12,7 @@ import { wallet } from './wallet.ts';
 /** In the order they run; each suite measures its own baseline in the same run. */
 export const suites: BenchSuite[] = [
   baselineHttp,
+  cliStartup,
   codegen,
   gate,
   wallet,

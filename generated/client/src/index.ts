@@ -4,6 +4,7 @@
 
 export { ApiClient, createClient } from './client.ts';
 export { ApiError, isApiError, type ClientErrorCode } from './runtime/errors.ts';
+export { CredentialsError, type ClientCredentials, type SignatureAlgorithm } from './runtime/credentials.ts';
 export { HttpRuntime, type ApiResponse, type CallOptions, type ClientOptions, type RetryOptions, type SignHook, type SignableRequest } from './runtime/http.ts';
 export { RetryBudget, backoffDelay, type BackoffPolicy, type RetryBudgetOptions } from './runtime/retry.ts';
 export { errorCatalogue, operations, type ErrorCatalogueEntry, type ErrorCode, type OperationId, type OperationInfo } from './operations.ts';

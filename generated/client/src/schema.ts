@@ -422,9 +422,9 @@ export interface components {
              * @description false for a part of a partial settlement; the last part is final.
              * @default true
              */
-            final: boolean;
+            final?: boolean;
             /** @default regular */
-            win_type: components["schemas"]["WinType"];
+            win_type?: components["schemas"]["WinType"];
             player_id?: components["schemas"]["Identifier"];
             session_id?: components["schemas"]["Identifier"];
         };
@@ -484,7 +484,7 @@ export interface components {
         RgCheckRequest: {
             player_id: components["schemas"]["Identifier"];
             /** @default bet */
-            action: components["schemas"]["RgAction"];
+            action?: components["schemas"]["RgAction"];
             session_id?: components["schemas"]["Identifier"];
             amount?: components["schemas"]["Money"];
             game_type?: components["schemas"]["GameType"];

@@ -4,13 +4,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
+import { openapiContract } from '@croupier/contracts';
 
 // ajv-formats ships CJS; under NodeNext its default import is the module object.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
-export const DEFAULT_CONTRACT_PATH = fileURLToPath(
-  new URL('../../../contracts/openapi/provider-platform.yaml', import.meta.url),
-);
+export const DEFAULT_CONTRACT_PATH = openapiContract;
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 

@@ -3,9 +3,10 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openapiContract } from '@croupier/contracts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const defaultContract = path.join(repoRoot, 'contracts/openapi/provider-platform.yaml');
+export const defaultContract = openapiContract;
 
 export interface MockOptions {
   /** 0 picks a free port. */

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { type EventTransport, OutboxRelay, openTransport } from '@croupier/bus';
+import { eventSchemasDir } from '@croupier/contracts';
 import {
   createWalletServer,
   openWallet,
@@ -22,7 +23,6 @@ import { DelayedOutbox } from './delayed-outbox.ts';
 import { EventTap } from './event-tap.ts';
 import { FaultBoard } from './faults.ts';
 import { type EmulatorSettings, installHttpFaults } from './http-faults.ts';
-import { repoRoot } from './mock.ts';
 import { RequestLog } from './request-log.ts';
 import { loadSchemaRegistry, schemaRegistryRoutes } from './schema-registry.ts';
 import type { SandboxSecurity } from './security.ts';
@@ -137,7 +137,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     return resetting;
   };
 
-  const schemas = loadSchemaRegistry(options.schemasDir ?? path.join(repoRoot, 'contracts/schemas/events'));
+  const schemas = loadSchemaRegistry(options.schemasDir ?? eventSchemasDir);
   await app.register(schemaRegistryRoutes(schemas), { prefix: '/schema-registry' });
   await app.register(
     adminRoutes({

@@ -36,7 +36,7 @@ export interface SecureSandboxOptions {
 
 export async function createSandboxSecurity(
   options: SecureSandboxOptions,
-): Promise<{ security: SandboxSecurity; summary: string }> {
+): Promise<{ security: SandboxSecurity; summary: string; credentialsFile: string }> {
   const certsDir = path.resolve(options.certsDir);
   mkdirSync(certsDir, { recursive: true });
   const ca: DevelopmentCa = createDevelopmentCa('croupier sandbox CA');
@@ -111,5 +111,5 @@ export async function createSandboxSecurity(
     '  more providers: croupier sandbox keys --provider <id>',
     `  certify it:  croupier certify --target https://127.0.0.1:<port> --credentials ${first.file}`,
   ].join('\n');
-  return { security, summary };
+  return { security, summary, credentialsFile: first.file };
 }

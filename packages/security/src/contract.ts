@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { openapiContract } from '@croupier/contracts';
 import { parse } from 'yaml';
 import { SecurityConfigError } from './errors.ts';
 
@@ -20,9 +20,7 @@ export interface OperationSecurity {
 
 export type OperationTable = Readonly<Record<string, OperationSecurity>>;
 
-export const defaultContractPath = fileURLToPath(
-  new URL('../../../contracts/openapi/provider-platform.yaml', import.meta.url),
-);
+export const defaultContractPath = openapiContract;
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 

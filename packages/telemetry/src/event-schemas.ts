@@ -1,18 +1,15 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
+import { eventSchemasDir } from '@croupier/contracts';
 
 // ajv-formats is CommonJS with `exports.default`, which NodeNext typing does not see as callable.
 const formatsExport = addFormatsModule as unknown as FormatsPlugin | { default: FormatsPlugin };
 const addFormats: FormatsPlugin = 'default' in formatsExport ? formatsExport.default : formatsExport;
 
 /** `contracts/schemas/events` of this repository. */
-export const CONTRACT_EVENT_SCHEMAS = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../contracts/schemas/events',
-);
+export const CONTRACT_EVENT_SCHEMAS = eventSchemasDir;
 
 export const eventSchemaId = (eventType: string, version: string) =>
   `https://schemas.croupier.dev/events/${eventType}/${version}.json`;

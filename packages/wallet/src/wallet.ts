@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { openapiContract } from '@croupier/contracts';
 import { type Ledger, type OpenLedgerOptions, openLedger } from '@croupier/ledger';
 import { parse as parseYaml } from 'yaml';
 import { type AuditEntry, type AuditVerification, auditLog, verifyAuditChain } from './audit.ts';
@@ -39,8 +39,8 @@ export interface Wallet extends ContractOperations, WalletEmulators, BackOffice,
 
 function contractVersion(): string | undefined {
   try {
-    const file = fileURLToPath(new URL('../../../contracts/openapi/provider-platform.yaml', import.meta.url));
-    return (parseYaml(readFileSync(file, 'utf8')) as { info?: { version?: string } }).info?.version;
+    return (parseYaml(readFileSync(openapiContract, 'utf8')) as { info?: { version?: string } }).info
+      ?.version;
   } catch {
     return undefined;
   }

@@ -5,7 +5,7 @@ import { buildModel } from './openapi/model.ts';
 import { generateServer } from './openapi/server.ts';
 import { schemaTypes } from './openapi/types.ts';
 import { generateEvents } from './events/generate.ts';
-import type { GeneratedFile } from './files.ts';
+import type { GeneratedFile, PackageShape } from './files.ts';
 
 export interface GenerateOptions {
   openapi?: string;
@@ -18,6 +18,8 @@ export interface GenerateOptions {
   cwd?: string;
   /** Skip the server package (e.g. for a document only a client is wanted for). */
   only?: Array<'client' | 'server' | 'events'>;
+  /** How the generated package.json resolves: built dist/ only (default), or sources in this workspace. */
+  shape?: PackageShape;
 }
 
 export interface Generated {
@@ -42,13 +44,18 @@ export async function generate(options: GenerateOptions): Promise<Generated> {
     const loaded = await loadOpenApi(path.resolve(cwd, options.openapi));
     const model = buildModel(loaded);
     notes.push(...model.notes);
-    const provenance = { source: relative(cwd, options.openapi), version: model.version };
-    const schemaTs = await schemaTypes(loaded.document, model);
+    const provenance = {
+      source: relative(cwd, options.openapi),
+      version: model.version,
+      ...(options.shape ? { shape: options.shape } : {}),
+    };
     if (wanted.has('client')) {
-      files.push(...(await generateClient(model, schemaTs, provenance, `${scope}/client`)));
+      const requestView = await schemaTypes(loaded.document, model, 'request');
+      files.push(...(await generateClient(model, requestView, provenance, `${scope}/client`)));
       packages.push('client');
     }
     if (wanted.has('server')) {
+      const schemaTs = await schemaTypes(loaded.document, model, 'received');
       files.push(...(await generateServer(model, loaded.document, schemaTs, provenance, `${scope}/server`)));
       packages.push('server');
     }
@@ -58,6 +65,8 @@ export async function generate(options: GenerateOptions): Promise<Generated> {
       path.resolve(cwd, options.asyncapi),
       relative(cwd, options.asyncapi),
       `${scope}/events`,
+      undefined,
+      options.shape,
     );
     files.push(...events.files);
     notes.push(...events.notes);

@@ -8,6 +8,7 @@ const REPO_DEFAULTS = {
   asyncapi: 'contracts/asyncapi/events.yaml',
   eventSchemas: 'contracts/schemas/events',
   out: 'generated',
+  shape: 'workspace' as const,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -3,6 +3,7 @@
 // Change the contract and run `pnpm codegen`; CI runs `pnpm codegen --check` and fails on any difference.
 // Copied from tools/codegen/runtime/client/http.ts.
 
+import { type ClientCredentials, type Secured, type SignatureAlgorithm, secure } from './credentials.ts';
 import { ApiError, type ClientErrorCode } from './errors.ts';
 import { backoffDelay, RetryBudget, type RetryBudgetOptions } from './retry.ts';
 
@@ -39,6 +40,14 @@ export interface ClientOptions {
   timeoutMs?: number;
   retry?: RetryOptions;
   sign?: SignHook;
+  /**
+   * A provider's credentials: the path of the JSON `croupier sandbox keys` writes, or the same fields.
+   * The client then presents the client certificate (mTLS), sends an OAuth2 client-credentials token
+   * (cached, renewed before it expires) and signs every request body. Node only.
+   */
+  credentials?: string | ClientCredentials;
+  /** With `credentials`: sign with this key (default Ed25519 when the credentials have one). */
+  signWith?: SignatureAlgorithm;
   fetch?: typeof fetch;
   newIdempotencyKey?: () => string;
   newTraceId?: () => string;
@@ -145,6 +154,8 @@ export class HttpRuntime {
   private readonly fetchImpl: typeof fetch;
   private readonly budget: RetryBudget | undefined;
   private readonly defaults: Record<string, string>;
+  /** Credentials are read on the first call (files, keys, the token), not in the constructor. */
+  private secured: Promise<Secured> | undefined;
 
   constructor(readonly options: ClientOptions) {
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -163,7 +174,8 @@ export class HttpRuntime {
     options: CallOptions = {},
   ): Promise<TResponse> {
     const method = spec.method.toUpperCase();
-    const headers: Record<string, string> = { ...this.defaults };
+    const secured = this.options.credentials ? await this.secure(this.options.credentials) : undefined;
+    const headers: Record<string, string> = { ...secured?.tenantHeaders, ...this.defaults };
     for (const [name, value] of Object.entries(request.headers ?? {})) {
       if (value !== undefined && value !== null) setHeader(headers, name, String(value));
     }
@@ -196,6 +208,10 @@ export class HttpRuntime {
     this.budget?.recordRequest();
     for (let attempt = 0; ; attempt++) {
       const attemptHeaders = { ...headers };
+      if (secured) {
+        const signed = await secured.sign({ method, path: pathAndQuery, headers: { ...headers }, body });
+        for (const [name, value] of Object.entries(signed)) setHeader(attemptHeaders, name, value);
+      }
       if (this.options.sign) {
         const signature = await this.options.sign({
           method,
@@ -211,6 +227,7 @@ export class HttpRuntime {
         attempts: attempt + 1,
         timeoutMs: options.timeoutMs ?? this.options.timeoutMs ?? 10_000,
         signal: options.signal,
+        secured,
       });
       if (!(outcome instanceof ApiError)) return outcome as TResponse;
       const canRetry = outcome.retryable && attempt + 1 < maxAttempts && (this.budget?.tryRetry() ?? true);
@@ -227,6 +244,15 @@ export class HttpRuntime {
     }
   }
 
+  private secure(credentials: string | ClientCredentials): Promise<Secured> {
+    this.secured ??= secure(this.options.baseUrl, credentials, this.options.signWith);
+    // A failed load (unreadable file) is reported on this call and retried on the next.
+    this.secured.catch(() => {
+      this.secured = undefined;
+    });
+    return this.secured;
+  }
+
   private async attempt(
     spec: OperationSpec,
     method: string,
@@ -239,6 +265,7 @@ export class HttpRuntime {
       attempts: number;
       timeoutMs: number;
       signal: AbortSignal | undefined;
+      secured: Secured | undefined;
     },
   ): Promise<ApiResponse | ApiError> {
     const failure = (
@@ -266,7 +293,8 @@ export class HttpRuntime {
     let response: Response;
     let text: string;
     try {
-      response = await this.fetchImpl(url, {
+      const send = (!this.options.fetch && context.secured?.fetch) || this.fetchImpl;
+      response = await send(url, {
         method,
         headers,
         body: method === 'GET' || method === 'HEAD' || !spec.bodyType ? undefined : body,

@@ -1,14 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { eventSchemasDir } from '@croupier/contracts';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
-export const DEFAULT_EVENT_SCHEMAS_DIR = fileURLToPath(
-  new URL('../../../../contracts/schemas/events', import.meta.url),
-);
+export const DEFAULT_EVENT_SCHEMAS_DIR = eventSchemasDir;
 
 /** Every event JSON Schema under `contracts/schemas/events/<type>/<version>.json`, compiled once. */
 export class EventSchemas {

@@ -104,7 +104,7 @@ Examples:
           banner(
             mock,
             stateful,
-            security?.summary,
+            security,
             TEST_PLAYERS.map((p) => p.player_id + (p.currency !== 'EUR' ? ` (${p.currency})` : '')),
           ),
         );
@@ -374,7 +374,7 @@ async function secureSandbox(certsDir: string) {
 function banner(
   mock: RunningMock,
   stateful: RunningSandbox | undefined,
-  security: string | undefined,
+  security: { summary: string; credentialsFile: string } | undefined,
   players: readonly string[],
 ): string {
   const lines = [
@@ -391,7 +391,17 @@ function banner(
       `  schema registry:             ${stateful.url}/schema-registry/subjects`,
       `  test players (brand-7):      ${players.join(', ')} (croupier sandbox player add makes more)`,
     );
-    if (security) lines.push('', security.replace('https://127.0.0.1:<port>', stateful.url));
+    if (security) {
+      lines.push(
+        '',
+        security.summary.replace('https://127.0.0.1:<port>', stateful.url),
+        '',
+        'Call it from your code (npm install @croupier/client): the client does mTLS, the token and signatures',
+        "  import { createClient } from '@croupier/client';",
+        `  const client = createClient({ baseUrl: '${stateful.url}', credentials: '${security.credentialsFile}' });`,
+        "  const { body } = await client.getBalance({ path: { player_id: 'p_demo_1' } });",
+      );
+    }
   }
   lines.push('', 'Try:', `  curl -s ${mock.url}/health`);
   if (stateful && !security) {

@@ -6,7 +6,7 @@ import addFormatsModule from 'ajv-formats';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { compile } from 'json-schema-to-typescript';
 import { parse as parseYaml } from 'yaml';
-import { type GeneratedFile, header, type Provenance } from '../files.ts';
+import { type GeneratedFile, header, type PackageShape, type Provenance } from '../files.ts';
 import { packageFiles, runtimeFiles } from '../openapi/client.ts';
 import { CodegenError, type JsonObject } from '../openapi/load.ts';
 import { pascal } from '../openapi/model.ts';
@@ -326,9 +326,10 @@ export async function generateEvents(
   source: string,
   packageName: string,
   schemaDir?: string,
+  shape?: PackageShape,
 ): Promise<{ files: GeneratedFile[]; notes: string[] }> {
   const input = await readAsyncApi(file, schemaDir);
-  const provenance: Provenance = { source, version: input.version };
+  const provenance: Provenance = { source, version: input.version, ...(shape ? { shape } : {}) };
   const h = header(provenance);
   const dir = 'events';
   const files: GeneratedFile[] = [];
@@ -449,6 +450,7 @@ export async function generateEvents(
         'ajv-formats': '^3.0.1',
       },
       false,
+      ['validators.js', 'validators.d.ts'],
     ),
   );
   return { files, notes: input.notes };

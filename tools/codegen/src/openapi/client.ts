@@ -201,6 +201,7 @@ export async function generateClient(
       h,
       "export { ApiClient, createClient } from './client.ts';",
       "export { ApiError, isApiError, type ClientErrorCode } from './runtime/errors.ts';",
+      "export { CredentialsError, type ClientCredentials, type SignatureAlgorithm } from './runtime/credentials.ts';",
       "export { HttpRuntime, type ApiResponse, type CallOptions, type ClientOptions, type RetryOptions, type SignHook, type SignableRequest } from './runtime/http.ts';",
       "export { RetryBudget, backoffDelay, type BackoffPolicy, type RetryBudgetOptions } from './runtime/retry.ts';",
       "export { errorCatalogue, operations, type ErrorCatalogueEntry, type ErrorCode, type OperationId, type OperationInfo } from './operations.ts';",
@@ -229,38 +230,74 @@ export function packageFiles(
   provenance: Provenance,
   dependencies: Record<string, string>,
   browser: boolean,
+  /** Files tsc does not emit (hand-written JS beside its .d.ts), copied into dist/ after it. */
+  copied: string[] = [],
 ): GeneratedFile[] {
+  const built = (stem: string) => ({ types: `./dist/${stem}.d.ts`, default: `./dist/${stem}.js` });
+  const copy = copied.length
+    ? ` && node -e "for (const f of ${JSON.stringify(copied).replaceAll('"', "'")}) require('node:fs').copyFileSync('src/' + f, 'dist/' + f)"`
+    : '';
+  const workspace = provenance.shape === 'workspace';
   const manifest: Record<string, unknown> = {
     name: packageName,
     version: '0.1.0',
-    private: true,
+    ...(workspace ? {} : { private: true }),
     description,
+    ...(workspace ? { license: 'Apache-2.0' } : {}),
     type: 'module',
-    exports: { '.': './src/index.ts' },
-    scripts: { build: 'tsc -p tsconfig.json', typecheck: 'tsc -p tsconfig.json' },
+    // In this workspace the sources are the development path and the croupier-dist condition lets a
+    // dependent's build read the built types; what is published (and a standalone package) is dist/ only.
+    exports: workspace
+      ? { '.': { 'croupier-dist': built('index'), default: './src/index.ts' } }
+      : { '.': built('index') },
+    types: './dist/index.d.ts',
+    files: workspace ? ['dist', 'CHANGELOG.md'] : ['dist'],
+    engines: { node: '>=20.10' },
+    scripts: { build: `tsc -p tsconfig.build.json${copy}`, typecheck: 'tsc -p tsconfig.json' },
   };
   if (Object.keys(dependencies).length) manifest.dependencies = dependencies;
+  // Standalone, the package brings its own compiler; in the workspace the root's is used.
+  if (!workspace) {
+    manifest.devDependencies = { '@types/node': '^20.19.0', typescript: '~5.9.3' };
+  }
+  if (workspace) manifest.publishConfig = { access: 'public', exports: { '.': built('index') } };
   // Self-contained compiler options (not `extends`): `--out` may point anywhere, and strictness must not depend on the host repo.
-  const tsconfig = {
+  const compilerOptions = {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    noUncheckedIndexedAccess: true,
+    skipLibCheck: true,
+    isolatedModules: true,
+    verbatimModuleSyntax: true,
+    allowImportingTsExtensions: true,
+    resolveJsonModule: true,
+    noEmit: true,
+    lib: browser ? ['ES2022', 'DOM'] : ['ES2022'],
+    // The client runs in browsers too; its credentials support (used only with credentials) needs Node.
+    types: ['node'],
+  };
+  const tsconfig = { compilerOptions, include: ['src'] };
+  // The build emits what Node runs: `./x.ts` imports rewritten to `./x.js`, with .d.ts and source maps.
+  const { allowImportingTsExtensions: _, noEmit: __, ...emitting } = compilerOptions;
+  const tsconfigBuild = {
     compilerOptions: {
-      target: 'ES2022',
-      module: 'NodeNext',
-      moduleResolution: 'NodeNext',
-      strict: true,
-      noUncheckedIndexedAccess: true,
-      skipLibCheck: true,
-      isolatedModules: true,
-      verbatimModuleSyntax: true,
-      allowImportingTsExtensions: true,
-      resolveJsonModule: true,
-      noEmit: true,
-      lib: browser ? ['ES2022', 'DOM'] : ['ES2022'],
-      types: browser ? [] : ['node'],
+      ...emitting,
+      rewriteRelativeImportExtensions: true,
+      declaration: true,
+      declarationMap: true,
+      sourceMap: true,
+      // dist/ is all that ships: the maps carry the TypeScript they point at.
+      inlineSources: true,
+      rootDir: 'src',
+      outDir: 'dist',
     },
     include: ['src'],
   };
   return [
     { path: `${dir}/package.json`, content: jsonFile(provenance, manifest) },
     { path: `${dir}/tsconfig.json`, content: jsonFile(provenance, tsconfig) },
+    { path: `${dir}/tsconfig.build.json`, content: jsonFile(provenance, tsconfigBuild) },
   ];
 }

@@ -8,7 +8,15 @@ import { HTTP_METHODS, resolveRef, type ApiModel } from './model.ts';
  * It gets a copy whose operationIds are the ones we generate names from, so its `operations` match ours
  * and its duplicate-operationId lint cannot stop a tolerable document.
  */
-export async function schemaTypes(document: JsonObject, model: ApiModel): Promise<string> {
+export async function schemaTypes(
+  document: JsonObject,
+  model: ApiModel,
+  /**
+   * `request`: a property with a default is optional, since the server fills it in (the client's view);
+   * `received`: it is always present (the server's view, after validation applied the defaults).
+   */
+  view: 'request' | 'received' = 'received',
+): Promise<string> {
   const copy = structuredClone(document);
   const byPath = new Map(model.operations.map((op) => [`${op.method} ${op.path}`, op.operationId]));
   for (const [path, rawItem] of Object.entries((copy.paths ?? {}) as JsonObject)) {
@@ -23,6 +31,10 @@ export async function schemaTypes(document: JsonObject, model: ApiModel): Promis
     }
   }
   const redocly = await createConfig({ rules: {} }, {});
-  const ast = await openapiTS(copy as never, { silent: true, redocly });
+  const ast = await openapiTS(copy as never, {
+    silent: true,
+    redocly,
+    defaultNonNullable: view === 'received',
+  });
   return astToString(ast);
 }
