@@ -20,6 +20,7 @@ interface CertifyFlags {
   concurrency: string;
   timeout: string;
   security?: boolean;
+  strict?: boolean;
   credentials?: string;
   list?: boolean;
   junit?: boolean;
@@ -73,6 +74,7 @@ export function registerCertify(program: Command): void {
     .option('--concurrency <n>', 'scenarios run at once (exclusive scenarios always run alone)', '4')
     .option('--timeout <ms>', 'per-scenario timeout', '20000')
     .option('--security', 'expect the target to enforce signatures and credentials')
+    .option('--strict', 'fail (exit 1) on any skipped scenario too: a skip is not a pass')
     .option(
       '--credentials <file>',
       'credentials JSON from `croupier sandbox keys` (client certificate, OAuth2 client, signing key): sign every request, present the certificate, and expect security to be enforced',
@@ -88,8 +90,9 @@ export function registerCertify(program: Command): void {
     .addHelpText(
       'after',
       `
-The verdict: exit 0 when every scenario passed or skipped, 1 when any failed (the failed ids are printed).
-Skips carry their reason: no signer or security off (signatures), no /sandbox/faults (chaos), no event
+The verdict: exit 1 when any scenario failed (the failed ids are printed). A skip is not a pass: the verdict
+names every skip ("certification PASSED, 9 skipped: …"), the JUnit XML marks them <skipped/>, and with
+--strict any skip fails the run (exit 1). Skips carry their reason: no signer or security off (signatures), no /sandbox/faults (chaos), no event
 source (events), no expire-session hook, a non-loopback target (load).
 
 Examples:
@@ -127,6 +130,7 @@ A players profile (YAML):
         runCertification,
         scenarioListing,
         terminalProgress,
+        verdictOf,
         writeReports,
       } = await import('@croupier/certify');
       if (flags.list) {
@@ -166,12 +170,8 @@ A players profile (YAML):
       const out = flags.out ?? defaultRunFolder();
       const written = writeReports(run, out, chosen.length > 0 ? chosen : REPORT_FORMATS);
       process.stdout.write(`reports: ${Object.values(written).join(', ')}\n`);
-      const failed = run.results.filter((r) => r.verdict === 'fail');
-      if (failed.length > 0) {
-        process.stderr.write(`certification FAILED: ${failed.map((r) => r.id).join(', ')}\n`);
-        process.exitCode = 1;
-      } else {
-        process.stdout.write('certification PASSED\n');
-      }
+      const verdict = verdictOf(run, { strict: Boolean(flags.strict) });
+      (verdict.passed ? process.stdout : process.stderr).write(`${verdict.line}\n`);
+      if (!verdict.passed) process.exitCode = 1;
     });
 }
