@@ -126,7 +126,7 @@ describe('croupier certify --credentials: no secret in any report, log or reques
     return {
       'client secret': credentials.file.client_secret,
       'signing key': pemBody(credentials.file.signing.privateKeyPem),
-      ...(credentials.tls ? { 'TLS client key': pemBody(credentials.tls.key) } : {}),
+      ...(credentials.tls?.key ? { 'TLS client key': pemBody(credentials.tls.key) } : {}),
     };
   }
 
@@ -177,7 +177,9 @@ describe('croupier certify --credentials: no secret in any report, log or reques
     const sent = new Set<string>();
     const recording = (signer: RequestSigner): RequestSigner => ({
       describe: () => signer.describe(),
-      withScopes: (scopes) => recording(signer.withScopes(scopes)),
+      ...(signer.withScopes
+        ? { withScopes: (scopes: string[]) => recording(signer.withScopes?.(scopes) ?? signer) }
+        : {}),
       async sign(req, options) {
         const headers = await signer.sign(req, options);
         for (const [name, value] of Object.entries(headers)) {
