@@ -95,27 +95,35 @@ names every skip ("certification PASSED, 9 skipped: …"), the JUnit XML marks t
 --strict any skip fails the run (exit 1). Skips carry their reason: no signer or security off (signatures), no /sandbox/faults (chaos), no event
 source (events), no expire-session hook, a non-loopback target (load).
 
-Examples:
-  $ croupier certify --target http://127.0.0.1:8080
-  $ croupier certify --target http://127.0.0.1:8080 --out certify-runs/today --html --junit
-  $ croupier certify --target http://127.0.0.1:8080 --only idempotency,error.bad-input,contract.use-after-free
-  $ croupier certify --target http://127.0.0.1:8080 --players players.yaml --brand brand-7 --provider studio --region EU
-  $ croupier certify --target http://127.0.0.1:8080 --nats nats://127.0.0.1:4222 --event-lag-ms 2000
-  $ croupier certify --target http://127.0.0.1:8080 --only load --load-rate 200 --load-duration 10 --slo-p95 200
-  $ croupier certify --target http://127.0.0.1:8080 --list
-  $ croupier certify --target https://127.0.0.1:4020 --credentials .croupier/sandbox/certs/brand-7.EU.studio-x/credentials.json
+The examples certify the sandbox that \`croupier sandbox\` starts on :4020.
 
-A players profile (YAML):
+Examples:
+  $ croupier certify --target http://127.0.0.1:4020
+  $ croupier certify --target http://127.0.0.1:4020 --out certify-runs/today --html --junit
+  $ croupier certify --target http://127.0.0.1:4020 --only idempotency,error.bad-input,contract.use-after-free
+  $ croupier certify --target http://127.0.0.1:4020 --players players.yaml --brand brand-7 --provider studio-x --region EU
+  $ croupier certify --target http://127.0.0.1:4020 --only load --load-rate 20 --load-duration 5 --slo-p95 500
+  $ croupier certify --target http://127.0.0.1:4020 --list
+With events on NATS JetStream (after \`croupier sandbox --nats-url nats://127.0.0.1:4222\`):
+  $ croupier certify --target http://127.0.0.1:4020 --only events --nats nats://127.0.0.1:4222 --event-lag-ms 2000
+With mTLS, tokens and signatures (after \`croupier sandbox --secure\`, in the same directory):
+  $ croupier certify --target https://127.0.0.1:4020 --credentials .croupier/sandbox/certs/brand-7.EU.studio-x/credentials.json --load-rate 20 --slo-p95 500
+(TLS and a signature on every request cost CPU: on a 2-core machine 20 rounds/s is what the load phase can meet.)
+
+Against a croupier sandbox, certify bets with players it creates (POST /sandbox/players) and leaves the
+seeded ones untouched; against any other target it uses the profile's players, and the reports name them.
+
+A players profile (YAML; players.yaml, naming the sandbox's seeded players):
   brand: brand-7
   players:
     main: { id: p_demo_1, currency: EUR }
     lowBalance: { id: p_low_balance, currency: EUR, stake: "2.00" }
-    bonus: { id: p_bonus_1, currency: EUR, overMaxBet: "50.00" }
+    bonus: { id: p_bonus, currency: EUR, overMaxBet: "10.00" }
     kycPending: { id: p_kyc_pending, currency: EUR }
     kycDenied: { id: p_kyc_denied, currency: EUR }
     bonusExpired: { id: p_bonus_expired, currency: EUR, overMaxBet: "10.00" }
   otherRegion: APAC
-  expireSession: { method: POST, path: /sandbox/sessions/{session_id}/expire }
+  expireSession: { method: POST, path: "/sandbox/sessions/{session_id}/expire" }
 `,
     )
     .action(async (flags: CertifyFlags) => {
