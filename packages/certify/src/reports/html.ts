@@ -105,7 +105,7 @@ export function renderHtml(run: RunResult): string {
             `<details><summary><code>${timecode(e.startedAtMs - startMs)}</code> ${esc(e.method)} ${esc(e.path.slice(0, 120))} → ${esc(e.status ?? e.error)} · ${e.durationMs.toFixed(1)} ms · trace ${clippedInline(e.traceId)}${e.violations.length ? ` · <span class="fail-t">${esc(e.violations.join('; '))}</span>` : ''}</summary><pre>${esc(JSON.stringify(e.requestHeaders))}\n${esc(e.requestBody ?? '')}</pre><pre>${esc(JSON.stringify(e.responseHeaders ?? {}))}\n${esc(e.responseBody ?? '')}</pre></details>`,
         )
         .join('');
-      return `<tr class="${r.verdict}" id="s-${esc(r.id)}"><td><code>${esc(r.id)}</code></td><td>${esc(r.category)}</td><td class="${r.verdict}-t">${r.verdict}</td><td><b>${esc(r.title)}</b><div class="muted">${esc(r.description)}</div><div>Expected: ${esc(r.expected)}</div>${r.reason ? `<div class="${r.verdict}-t">${esc(r.reason)}</div>` : ''}${r.notes.map((n) => `<div class="muted">${esc(n)}</div>`).join('')}${evidence ? `<details><summary>${r.evidence.length} exchanges</summary>${evidence}</details>` : ''}</td><td>${r.durationMs} ms</td></tr>`;
+      return `<tr class="${r.verdict}" id="s-${esc(r.id)}"><td><code>${esc(r.id)}</code></td><td>${esc(r.category)}</td><td class="${r.verdict}-t">${r.verdict}</td><td><b>${esc(r.title)}</b>${r.reason ? `<div class="${r.verdict}-t">${esc(r.reason)}</div>` : ''}<details class="about"><summary>what it checks${r.notes.length ? `, ${r.notes.length} note${r.notes.length > 1 ? 's' : ''}` : ''}</summary><div class="muted">${esc(r.description)}</div><div>Expected: ${esc(r.expected)}</div>${r.notes.map((n) => `<div class="muted">${esc(n)}</div>`).join('')}</details>${evidence ? `<details><summary>${r.evidence.length} exchanges</summary>${evidence}</details>` : ''}</td><td>${r.durationMs} ms</td></tr>`;
     })
     .join('');
   const exchanges = run.results.flatMap((r) => r.evidence).sort((a, b) => a.startedAtMs - b.startedAtMs);
@@ -158,7 +158,7 @@ ${security.notes.map((n) => `<tr><th>note</th><td>${esc(n)}</td></tr>`).join('')
 </tbody></table></section>
 <h2>Scenarios</h2>
 <p class="filters"><button data-verdict="all">all</button><button data-verdict="fail">failed</button><button data-verdict="skip">skipped</button><button data-verdict="pass">passed</button></p>
-<table id="scenarios-table"><thead><tr><th>id</th><th>category</th><th>verdict</th><th>scenario, expectation and evidence</th><th>time</th></tr></thead><tbody>${scenarios}</tbody></table>
+<table id="scenarios-table"><colgroup><col style="width:22%"><col style="width:9%"><col style="width:5em"><col><col style="width:6em"></colgroup><thead><tr><th>id</th><th>category</th><th>verdict</th><th>scenario, expectation and evidence</th><th>time</th></tr></thead><tbody>${scenarios}</tbody></table>
 <h2>Timeline</h2>
 <p class="muted">${exchanges.length} exchanges${exchanges.length > TIMELINE_LIMIT ? `, the first ${TIMELINE_LIMIT} shown (all are in report.json)` : ''}; timecodes from the run start, grouped by scenario (open one to see its exchanges).</p>
 <div id="timeline">${timeline}</div>
