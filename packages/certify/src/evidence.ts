@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import type { Contract } from './contract.ts';
+import { redactHeaders, redactText } from './redaction.ts';
 import type { RequestSigner } from './scenario.ts';
 
 /** One request and its response, as the protocol shows it: what was sent, what came back, when, how long. */
@@ -63,7 +64,9 @@ export interface TargetIdentity {
 /** Keeps bodies readable in reports: a megabyte probe must not become a megabyte of protocol. */
 const EVIDENCE_BODY_LIMIT = 4096;
 
-function clip(text: string): string {
+/** Evidence keeps what a reader needs and never a credential: see redaction.ts. */
+function clip(raw: string): string {
+  const text = redactText(raw);
   return text.length > EVIDENCE_BODY_LIMIT
     ? `${text.slice(0, EVIDENCE_BODY_LIMIT)}… (${text.length} chars in all)`
     : text;
@@ -128,7 +131,7 @@ export class CertifyHttp {
       startedAt: new Date(startedAtMs).toISOString(),
       startedAtMs,
       durationMs: 0,
-      requestHeaders: { ...headers },
+      requestHeaders: redactHeaders(headers),
       requestBody: payload === undefined ? undefined : clip(payload.toString()),
       violations: [],
     };
@@ -157,7 +160,7 @@ export class CertifyHttp {
           responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
       }
       exchange.status = response.statusCode;
-      exchange.responseHeaders = responseHeaders;
+      exchange.responseHeaders = redactHeaders(responseHeaders);
       exchange.responseBody = clip(text);
       let json: unknown;
       try {

@@ -27,6 +27,7 @@ export { NatsEventFeed } from './events/nats.ts';
 export { SANDBOX_EVENT_STREAM_PATH, SseEventFeed } from './events/sse.ts';
 export { isLoopback, type LoadSummary, runLoad } from './load/generator.ts';
 export { Platform } from './platform.ts';
+export { fingerprint, redactHeaders, redactText } from './redaction.ts';
 export { DEFAULT_PROFILE, loadProfile, type Profile, type TestPlayer } from './profile.ts';
 export { type ProgressSink, silentProgress, terminalProgress } from './progress.ts';
 export { renderHtml } from './reports/html.ts';
@@ -42,7 +43,9 @@ export {
   type RunResult,
   runCertification,
   selectScenarios,
+  type Verdict,
   verdictLines,
+  verdictOf,
 } from './runner.ts';
 export {
   CATEGORIES,

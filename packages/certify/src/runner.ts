@@ -7,6 +7,7 @@ import { Contract } from './contract.ts';
 import type { EventFeed } from './events/feed.ts';
 import { NatsEventFeed } from './events/nats.ts';
 import { SseEventFeed } from './events/sse.ts';
+import { provisionPlayers, type RunPlayer } from './own-players.ts';
 import { DEFAULT_PROFILE, type Profile } from './profile.ts';
 import { type ProgressSink, silentProgress } from './progress.ts';
 import {
@@ -72,6 +73,8 @@ export interface RunResult {
   faultSource?: string;
   sloP95Ms: number;
   securitySummary: SecuritySummary;
+  /** The players the run bet with, by role, and whether certify created them on the target. */
+  players: RunPlayer[];
 }
 
 export function selectScenarios(scenarios: Scenario[], only: string[] = []): Scenario[] {
@@ -103,6 +106,34 @@ export function verdictLines(run: RunResult, verdict: ScenarioResult['verdict'])
   return run.results.filter((r) => r.verdict === verdict).map((r) => `${r.id}: ${r.reason}`);
 }
 
+export interface Verdict {
+  /** Whether the run counts as a pass: nothing failed, and under `strict` nothing skipped either. */
+  passed: boolean;
+  /** The one line a user reads: "certification PASSED", "… PASSED, 9 skipped: …" or "… FAILED: ids". */
+  line: string;
+}
+
+/**
+ * The run's verdict. A skip is not a pass: a run with skips says so in the verdict itself and names
+ * them, and `strict` (CI gates, certification sign-off) fails on any skip.
+ */
+export function verdictOf(run: RunResult, options: { strict?: boolean } = {}): Verdict {
+  const ids = (verdict: ScenarioResult['verdict']) =>
+    run.results.filter((r) => r.verdict === verdict).map((r) => r.id);
+  const failed = ids('fail');
+  const skipped = ids('skip');
+  const skips = skipped.length > 0 ? `${skipped.length} skipped: ${skipped.join(', ')}` : '';
+  if (failed.length > 0)
+    return {
+      passed: false,
+      line: `certification FAILED: ${failed.join(', ')}${skips ? `; ${skips}` : ''}`,
+    };
+  if (skipped.length === 0) return { passed: true, line: 'certification PASSED' };
+  if (options.strict)
+    return { passed: false, line: `certification FAILED (--strict: skips are failures), ${skips}` };
+  return { passed: true, line: `certification PASSED, ${skips}` };
+}
+
 /** Runs the certification protocol against one target and returns every verdict with its evidence. */
 export async function runCertification(options: CertifyOptions): Promise<RunResult> {
   if (!options.tls) return certify(options);
@@ -121,11 +152,11 @@ export async function runCertification(options: CertifyOptions): Promise<RunResu
 async function certify(options: CertifyOptions): Promise<RunResult> {
   const started = Date.now();
   const contract = Contract.load(options.contractPath);
-  const profile = options.profile ?? DEFAULT_PROFILE;
+  const requestedProfile = options.profile ?? DEFAULT_PROFILE;
   const identity: TargetIdentity = {
-    brand: profile.brand,
-    provider: profile.provider,
-    region: profile.region,
+    brand: requestedProfile.brand,
+    provider: requestedProfile.provider,
+    region: requestedProfile.region,
   };
   const progress = options.progress ?? silentProgress;
   const ledger: RunLedger = {
@@ -143,6 +174,7 @@ async function certify(options: CertifyOptions): Promise<RunResult> {
   };
 
   await ensureReachable(options.target);
+  const { profile, players } = await provisionPlayers(options.target, baseHeaders, requestedProfile);
   const wantsEvents = selected.some((s) => s.category === 'events');
   let events: EventFeed | undefined;
   if (options.events) events = options.events;
@@ -261,6 +293,7 @@ async function certify(options: CertifyOptions): Promise<RunResult> {
     faultSource: faults ? 'sandbox fault API' : undefined,
     sloP95Ms: runOptions.sloP95Ms,
     securitySummary: { keys: [], algorithms: [], scopes: [], rotations: [], notes: [] },
+    players,
   };
   run.securitySummary = summariseSecurity(run, contract, options.signer, options.securitySummary);
   progress.finish(run);

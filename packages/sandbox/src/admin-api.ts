@@ -75,7 +75,10 @@ interface NewPlayer {
   region: string;
   kyc: 'verified' | 'pending' | 'denied';
   rg?: RgProfile;
-  bonus?: { amount: string; options: { max_bet?: string; wagering_multiplier?: number } };
+  bonus?: {
+    amount: string;
+    options: { max_bet?: string; wagering_multiplier?: number; expires_at?: string };
+  };
 }
 
 /** Control characters or lone surrogates: what the contract's ids refuse, refused here too. */
@@ -90,7 +93,7 @@ const unfitId = (id: string) =>
 
 /**
  * `POST /sandbox/players`: `{player_id?, currency?, cash?, balances?: {"EUR": "100.00", ...},
- * kyc?, rg?: profile name | object, region?, bonus?: {amount, max_bet?, wagering_multiplier?}}`.
+ * kyc?, rg?: profile name | object, region?, bonus?: {amount, max_bet?, wagering_multiplier?, expires_at?}}`.
  * Every amount is checked against its currency here, so a bad one is a 400 naming the field.
  */
 function newPlayerInput(body: Record<string, unknown>, defaultRegion: string): NewPlayer {
@@ -162,11 +165,17 @@ function newPlayerInput(body: Record<string, unknown>, defaultRegion: string): N
     ) {
       throw bad('"bonus.wagering_multiplier" must be a whole number');
     }
+    // A deadline in the past is allowed on purpose: it makes a player with an already-expired bonus.
+    const expiresAt = b.expires_at;
+    if (expiresAt !== undefined && (typeof expiresAt !== 'string' || Number.isNaN(Date.parse(expiresAt)))) {
+      throw bad('"bonus.expires_at" must be an ISO 8601 timestamp such as "2000-01-01T00:00:00.000Z"');
+    }
     bonus = {
       amount: b.amount,
       options: {
         ...(typeof b.max_bet === 'string' ? { max_bet: b.max_bet } : {}),
         ...(typeof multiplier === 'number' ? { wagering_multiplier: multiplier } : {}),
+        ...(typeof expiresAt === 'string' ? { expires_at: new Date(expiresAt).toISOString() } : {}),
       },
     };
   }

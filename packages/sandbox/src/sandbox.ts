@@ -20,7 +20,7 @@ import type { FastifyInstance } from 'fastify';
 import { adminRoutes } from './admin-api.ts';
 import { consoleRoutes } from './console.ts';
 import { DelayedOutbox } from './delayed-outbox.ts';
-import { EventTap } from './event-tap.ts';
+import { EventTap, TEST_TOPIC_PREFIX, WALLET_EVENTS_SUBJECT } from './event-tap.ts';
 import { FaultBoard } from './faults.ts';
 import { type EmulatorSettings, installHttpFaults } from './http-faults.ts';
 import { RequestLog } from './request-log.ts';
@@ -73,7 +73,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 
   const faults = new FaultBoard();
   const emulators: EmulatorSettings = { walletDelayMs: 0 };
-  const transport = await openTransport({ natsUrl: options.natsUrl });
+  // The tap also listens to the schema registry's test topics: on JetStream the stream must carry them.
+  const transport = await openTransport({
+    natsUrl: options.natsUrl,
+    subjects: [WALLET_EVENTS_SUBJECT, `${TEST_TOPIC_PREFIX}.>`],
+  });
   const tap = new EventTap(transport, faults);
   await tap.start();
   const requests = new RequestLog();

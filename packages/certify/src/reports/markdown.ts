@@ -11,7 +11,7 @@ export function renderMarkdown(run: RunResult): string {
     `Contract ${run.contractVersion} (${run.contractFile}); brand ${run.identity.brand}, provider ${run.identity.provider}, region ${run.identity.region}.`,
     `Run ${run.startedAt} → ${run.finishedAt} (${(run.durationMs / 1000).toFixed(1)} s). Events: ${run.eventSource ?? 'none'}. Faults: ${run.faultSource ?? 'none'}.`,
     '',
-    `**${run.counts.fail === 0 ? 'PASSED' : 'FAILED'}** — ${run.counts.pass} passed, ${run.counts.fail} failed, ${run.counts.skip} skipped of ${run.counts.total}.`,
+    `**${run.counts.fail === 0 ? (run.counts.skip === 0 ? 'PASSED' : `PASSED, ${run.counts.skip} skipped`) : 'FAILED'}** — ${run.counts.pass} passed, ${run.counts.fail} failed, ${run.counts.skip} skipped of ${run.counts.total}.`,
     '',
   ];
   const failed = run.results.filter((r) => r.verdict === 'fail');
@@ -20,6 +20,25 @@ export function renderMarkdown(run: RunResult): string {
     for (const r of failed) lines.push(`- \`${r.id}\` — ${cell(r.reason ?? '')}`);
     lines.push('');
   }
+  const skipped = run.results.filter((r) => r.verdict === 'skip');
+  if (skipped.length > 0) {
+    lines.push('## Skipped scenarios (not passed: nothing was checked)', '');
+    for (const r of skipped) lines.push(`- \`${r.id}\` — ${cell(r.reason ?? '')}`);
+    lines.push('');
+  }
+  const created = run.players.some((p) => p.source === 'created by certify');
+  lines.push(
+    '## Test players',
+    '',
+    created
+      ? 'Certify created its own players on the target (the sandbox admin API) and left the seeded players untouched; these stay until `croupier sandbox reset`.'
+      : 'The target has no sandbox admin API: certify bet with these players of the profile, so their balances moved.',
+    '',
+    '| role | player | currency | source |',
+    '|---|---|---|---|',
+  );
+  for (const p of run.players) lines.push(`| ${p.role} | \`${cell(p.id)}\` | ${p.currency} | ${p.source} |`);
+  lines.push('');
   lines.push('## By category', '', '| category | pass | fail | skip |', '|---|---|---|---|');
   for (const [category, c] of Object.entries(run.byCategory)) {
     if (c.pass + c.fail + c.skip > 0) lines.push(`| ${category} | ${c.pass} | ${c.fail} | ${c.skip} |`);

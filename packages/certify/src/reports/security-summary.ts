@@ -32,18 +32,18 @@ export function summariseSecurity(
     for (const exchange of result.evidence) {
       const keyId = exchange.requestHeaders['x-signature-key-id'];
       const signature = exchange.requestHeaders['x-signature'];
+      // The evidence holds only the signature's fingerprint, so the header cannot name the algorithm.
       if (keyId && signature && !keys.has(keyId)) {
-        keys.set(keyId, {
-          keyId,
-          algorithm: signature.split('=')[0] ?? 'unknown',
-          source: 'request headers',
-        });
+        keys.set(keyId, { keyId, algorithm: 'unknown', source: 'request headers' });
       }
     }
   }
   for (const key of supplied.keys ?? []) keys.set(key.keyId, key);
   const algorithms = [
-    ...new Set([...[...keys.values()].map((k) => k.algorithm), ...(supplied.algorithms ?? [])]),
+    ...new Set([
+      ...[...keys.values()].map((k) => k.algorithm).filter((a) => a !== 'unknown'),
+      ...(supplied.algorithms ?? []),
+    ]),
   ];
   const scopes = contract.operations
     .filter((op) => op.scopes.length > 0)

@@ -22,8 +22,11 @@ Development only: the CA key is written next to the certificates.
 Examples:
   $ croupier certs --out ./certs --brand brand-7 --region EU --provider studio-x
   $ croupier certs --out ./certs --brand brand-7 --region EU --provider studio-x --host wallet.local 127.0.0.1
-  $ curl --cacert certs/ca.crt.pem --cert certs/client.brand-7.EU.studio-x.crt.pem \\
-         --key certs/client.brand-7.EU.studio-x.key.pem https://localhost:8443/health`,
+  $ openssl verify -CAfile certs/ca.crt.pem certs/client.brand-7.EU.studio-x.crt.pem   # the client chains to the CA
+
+Serve with certs/server.crt.pem and its key, require client certificates signed by certs/ca.crt.pem, and
+call with --cacert certs/ca.crt.pem --cert/--key certs/client.brand-7.EU.studio-x.*.pem. For a running
+mTLS platform to try, \`croupier sandbox --secure\` issues its own set (see \`croupier sandbox keys --help\`).`,
     )
     .action(
       async (options: {

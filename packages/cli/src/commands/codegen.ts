@@ -34,9 +34,9 @@ export function registerCodegen(program: Command): void {
       'after',
       `
 Examples:
-  croupier codegen --openapi contracts/openapi/provider-platform.yaml --asyncapi contracts/asyncapi/events.yaml --out generated
-  croupier codegen --openapi ../shared/fixtures/public-specs/multi-file/digitalocean-2026-08-07/DigitalOcean-public.v2.yaml --out /tmp/do --only client
-  croupier codegen --openapi api.yaml --out generated --check     # CI: fail when the output is stale
+  $ croupier codegen --openapi contracts/openapi/provider-platform.yaml --asyncapi contracts/asyncapi/events.yaml --out generated
+  $ croupier codegen --openapi contracts/openapi/provider-platform.yaml --out client --only client
+  $ croupier codegen --openapi contracts/openapi/provider-platform.yaml --asyncapi contracts/asyncapi/events.yaml --out generated --check   # CI: fail when stale
 
 For this repository's own contracts use \`pnpm codegen\` (and \`pnpm codegen --check\`).`,
     )

@@ -60,11 +60,12 @@ Exit status: 0 may merge, 1 may not, 2 usage or parse error (file, line and reas
 the gate will not judge (an AsyncAPI version other than 2.x and 3.x).
 
 Examples:
-  $ croupier gate BASE HEAD
-  $ croupier gate old/provider-platform.yaml contracts/openapi/provider-platform.yaml --only breaking
-  $ croupier gate --base origin/main contracts/openapi/provider-platform.yaml
-  $ croupier gate --base origin/main --format github          # every contract, as CI annotations
-  $ croupier gate --base origin/main --format markdown > comment.md
+  $ croupier gate --base main contracts/openapi/provider-platform.yaml
+  $ croupier gate --base HEAD~1 contracts/openapi/provider-platform.yaml --only breaking
+  $ croupier gate --base main --format github          # every contract, as CI annotations
+  $ croupier gate --base main --format markdown > comment.md
+  $ git show main:contracts/openapi/provider-platform.yaml > base.yaml
+  $ croupier gate base.yaml contracts/openapi/provider-platform.yaml   # BASE HEAD as two files
   $ croupier gate --deprecations contracts/openapi/provider-platform.yaml
   $ croupier gate --list-checks`,
     )

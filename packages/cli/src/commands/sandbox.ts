@@ -55,6 +55,7 @@ Examples:
   $ croupier sandbox --port 0 --mock-port 0      # free ports, printed on start
   $ croupier sandbox --mock-only                 # just the Prism mock
   $ croupier sandbox --secure                    # mTLS + tokens + signatures
+  $ croupier sandbox --nats-url nats://127.0.0.1:4222   # events on NATS JetStream too (certify --nats)
   $ curl -s http://127.0.0.1:4020/v1/players/p_demo_1/balance -H 'X-Brand-Id: brand-7' -H 'X-Provider-Id: studio-x' -H 'X-Region: EU' -H 'X-Trace-Id: t-1'
   $ croupier sandbox fault wallet_outage --duration 60
   $ croupier sandbox reset`,
@@ -254,7 +255,10 @@ Examples:
     .description('Switch a fault off (or all of them)')
     .argument('[id]', 'the fault id; none clears every fault')
     .option('--url <url>', 'the running sandbox', DEFAULT_URL)
-    .addHelpText('after', '\nExamples:\n  $ croupier sandbox clear f_1a2b3c4d\n  $ croupier sandbox clear')
+    .addHelpText(
+      'after',
+      '\nWith an id (as `croupier sandbox fault` and `faults` print it) only that fault goes.\n\nExample:\n  $ croupier sandbox clear          # every fault',
+    )
     .action(async (id: string | undefined, flags: { url: string }) => {
       await admin(flags.url, 'DELETE', id ? `/sandbox/faults/${encodeURIComponent(id)}` : '/sandbox/faults');
       process.stdout.write(id ? `fault ${id} is off\n` : 'every fault is off\n');

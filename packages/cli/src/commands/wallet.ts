@@ -96,7 +96,7 @@ Examples:
   storeOptions(audit.command('verify').description('Recompute the audit chain; exit 1 when it is broken'))
     .addHelpText(
       'after',
-      '\nExamples:\n  $ croupier wallet audit verify\n  $ croupier wallet audit verify --file ./wallet.sqlite',
+      '\nExamples:\n  $ croupier wallet audit verify\n  $ croupier wallet audit verify --file .croupier/wallet.sqlite',
     )
     .action(async (options: StoreOptions) => {
       const store = await openExistingStore(options);
@@ -122,7 +122,7 @@ Examples:
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ croupier wallet reconcile\n  $ croupier wallet reconcile --database-url $DATABASE_URL',
+      '\nExamples:\n  $ croupier wallet reconcile\n  $ croupier wallet reconcile --database-url postgres://root@127.0.0.1:5432/test',
     )
     .action(async (options: StoreOptions) => {
       const store = await openExistingStore(options);
