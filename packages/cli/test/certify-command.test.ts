@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import {
   BEHAVIOUR_RUN,
   DEFAULT_PROFILE,
@@ -17,24 +14,9 @@ import { type RunningSandbox, startSandbox } from '@croupier/sandbox';
 import { createSandboxSecurity } from '@croupier/sandbox/secure';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCroupier } from './croupier-process.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const exec = promisify(execFile);
-
-/** `croupier <args>` as a separate process, the way a person types it. */
-async function croupier(...args: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await exec(
-      process.execPath,
-      ['--import', 'tsx', 'packages/cli/src/bin.ts', ...args],
-      { cwd: root, timeout: 150_000, maxBuffer: 64 * 1024 * 1024 },
-    );
-    return { code: 0, out: stdout + stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? 1, out: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
-  }
-}
+const croupier = (...args: string[]) => runCroupier(args, { timeoutMs: 150_000 });
 
 /** The flags of `BEHAVIOUR_RUN`: behaviour is judged here, speed by `pnpm bench`. */
 const BEHAVIOUR_FLAGS = [

@@ -5,14 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runCroupier } from './croupier-process.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const run = promisify(execFile);
-const croupier = (...args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', 'packages/cli/src/bin.ts', ...args], {
-    cwd: root,
-    timeout: 120_000,
-  });
+const croupier = (...args: string[]) => runCroupier(args, { timeoutMs: 120_000 });
 const baseTrees = () =>
   new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('croupier-gate-base-')));
 

@@ -1,33 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { type RunningSandbox, startSandbox } from '@croupier/sandbox';
 import { createSandboxSecurity } from '@croupier/sandbox/secure';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const run = promisify(execFile);
-
-/** `croupier <args>` as a separate process, the way a person types it. */
-async function croupier(...args: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', 'tsx', 'packages/cli/src/bin.ts', ...args],
-      {
-        cwd: root,
-        timeout: 60_000,
-      },
-    );
-    return { code: 0, out: stdout + stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? 1, out: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
-  }
-}
+import { croupier } from './croupier-process.ts';
 
 let dir: string;
 let sandbox: RunningSandbox;

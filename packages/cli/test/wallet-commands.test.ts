@@ -1,33 +1,12 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { openWallet } from '@croupier/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCroupier } from './croupier-process.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const run = promisify(execFile);
-
-async function croupier(...args: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', 'tsx', 'packages/cli/src/bin.ts', ...args],
-      {
-        cwd: root,
-        timeout: 60_000,
-        env: { ...process.env, DATABASE_URL: '' },
-      },
-    );
-    return { code: 0, out: stdout + stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? 1, out: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
-  }
-}
+const croupier = (...args: string[]) => runCroupier(args, { env: { ...process.env, DATABASE_URL: '' } });
 
 let dir: string;
 beforeAll(async () => {

@@ -1,10 +1,4 @@
-import { openWallet } from '../src/index.ts';
+import { sqliteStore } from './stores.ts';
 import { walletBehaviour } from './wallet.behaviour.ts';
 
-walletBehaviour({
-  name: 'SQLite',
-  async open(clock) {
-    const wallet = await openWallet({ file: ':memory:', clock: clock.now });
-    return { wallet, dispose: () => wallet.close() };
-  },
-});
+walletBehaviour(sqliteStore);
