@@ -13,3 +13,14 @@ describe('croupier --help', () => {
     }
   });
 });
+
+describe('croupier sandbox fault --help', () => {
+  it("names this command's flags for each fault, without Markdown backticks", async () => {
+    const { croupier } = await import('./croupier-process.ts');
+    const { out } = await croupier('sandbox', 'fault', '--help');
+    expect(out).not.toContain('`');
+    expect(out).toContain('fixed --delay-ms');
+    expect(out).toContain('--min-ms/--max-ms');
+    expect(out).toContain('shifts occurred_at of delivered events by --skew-ms');
+  });
+});

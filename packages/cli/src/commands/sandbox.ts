@@ -196,7 +196,7 @@ Examples:
     .addHelpText(
       'after',
       `
-${FAULT_KINDS.map((k) => `  ${k.padEnd(20)} ${FAULT_DESCRIPTIONS[k]}`).join('\n')}
+${FAULT_KINDS.map((k) => `  ${k.padEnd(20)} ${asFlags(FAULT_DESCRIPTIONS[k])}`).join('\n')}
 
 Examples:
   $ croupier sandbox fault wallet_outage --brand brand-7 --duration 60
@@ -334,6 +334,30 @@ Examples:
       const result = (await admin(flags.url, 'POST', '/sandbox/players/reset')) as { players: string[] };
       process.stdout.write(`reset: ${result.players.join(', ')}\n`);
     });
+}
+
+/**
+ * The fault descriptions are written for the admin API (`delay_ms`, `{min_ms, max_ms}`); in a terminal
+ * they name this command's flags instead (--delay-ms, --min-ms/--max-ms), without Markdown backticks.
+ */
+const FAULT_FLAGS = new Set([
+  'delay_ms',
+  'min_ms',
+  'max_ms',
+  'mean_ms',
+  'stddev_ms',
+  'rate',
+  'code',
+  'window',
+  'skew_ms',
+]);
+const flag = (name: string) => (FAULT_FLAGS.has(name) ? `--${name.replace(/_/g, '-')}` : name);
+
+function asFlags(description: string): string {
+  return description
+    .replace(/`\{([a-z_]+), ([a-z_]+)\}`/g, (_m, a: string, b: string) => `${flag(a)}/${flag(b)}`)
+    .replace(/`([a-z_]+)`/g, (_m, name: string) => flag(name))
+    .replace(/`/g, '');
 }
 
 async function admin(
