@@ -52,6 +52,18 @@ describe('croupier sandbox fault | faults | clear | reset', () => {
     expect(reset.out).toContain('reset: p_demo_1');
   }, 120_000);
 
+  it('certify warns before its run when fault buttons are on, and --list needs no target', async () => {
+    const pressed = await croupier('sandbox', 'fault', 'latency', '--url', sandbox.url, '--delay-ms', '1');
+    expect(pressed.code, pressed.out).toBe(0);
+    const run = await croupier('certify', '--target', sandbox.url, '--only', 'happy.health', '--out', dir);
+    expect(run.out).toContain('fault button(s) are on');
+    expect(run.out).toContain('croupier sandbox clear');
+    expect((await croupier('sandbox', 'clear', '--url', sandbox.url)).code).toBe(0);
+    const listed = await croupier('certify', '--list');
+    expect(listed.code, listed.out).toBe(0);
+    expect(listed.out).toContain('happy.health');
+  }, 120_000);
+
   it("exits non-zero with the sandbox's own reason for a bad button, and names an unreachable sandbox", async () => {
     const bad = await croupier(
       'sandbox',

@@ -3,7 +3,7 @@ import { CATEGORIES } from '@croupier/certify/scenario';
 import type { Command } from 'commander';
 
 interface CertifyFlags {
-  target: string;
+  target?: string;
   out?: string;
   only?: string;
   players?: string;
@@ -41,7 +41,10 @@ export function registerCertify(program: Command): void {
     .description(
       'Run the certification protocol against any implementation of the contract (HTTP and the bus only) and write the protocol, SLO report and security summary',
     )
-    .requiredOption('--target <url>', 'base URL of the implementation under test, e.g. http://127.0.0.1:8080')
+    .option(
+      '--target <url>',
+      'base URL of the implementation under test, e.g. http://127.0.0.1:8080 (required unless --list)',
+    )
     .option('--out <dir>', 'run folder for the reports (default certify-runs/<timestamp>)')
     .option(
       '--only <list>',
@@ -146,14 +149,19 @@ A players profile (YAML; players.yaml, naming the sandbox's seeded players):
           process.stdout.write(`${line}\n`);
         return;
       }
+      if (!flags.target) {
+        throw new Error("required option '--target <url>' not specified (only --list runs without a target)");
+      }
+      const target = flags.target;
       const profile = loadProfile(flags.players, {
         brand: flags.brand,
         provider: flags.provider,
         region: flags.region,
       });
-      const credentials = flags.credentials ? loadCredentials(flags.credentials, flags.target) : undefined;
+      const credentials = flags.credentials ? loadCredentials(flags.credentials, target) : undefined;
+      await warnAboutActiveFaults(target);
       const run = await runCertification({
-        target: flags.target,
+        target,
         contractPath: flags.contract,
         profile,
         only: flags.only
@@ -182,4 +190,30 @@ A players profile (YAML; players.yaml, naming the sandbox's seeded players):
       (verdict.passed ? process.stdout : process.stderr).write(`${verdict.line}\n`);
       if (!verdict.passed) process.exitCode = 1;
     });
+}
+
+/**
+ * A fault button left on (say, the tour's 120 s latency) slows or fails a run with no hint why:
+ * when the target is a croupier sandbox with faults on, say so before starting. Any other target,
+ * or one that cannot be asked, is left alone.
+ */
+async function warnAboutActiveFaults(target: string): Promise<void> {
+  try {
+    const response = await fetch(new URL('/sandbox/faults', target), { signal: AbortSignal.timeout(2000) });
+    if (!response.ok) return;
+    const body = (await response.json()) as {
+      faults?: Array<{ id: string; kind: string; expires_at?: string }>;
+    };
+    const faults = body.faults ?? [];
+    if (faults.length === 0) return;
+    process.stderr.write(
+      `warning: ${faults.length} fault button(s) are on at ${target}: ${faults
+        .map((f) => `${f.kind} (${f.id}${f.expires_at ? `, until ${f.expires_at}` : ''})`)
+        .join(
+          ', ',
+        )}; results will show them. \`croupier sandbox clear --url ${target}\` switches them off.\n`,
+    );
+  } catch {
+    // Not a sandbox, not reachable yet, or TLS we cannot speak here: certify itself will say.
+  }
 }
