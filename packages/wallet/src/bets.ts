@@ -2,6 +2,7 @@ import { isLedgerError, type LedgerTx } from '@croupier/ledger';
 import { activeBonus, checkUsedUp, recordWagering, splitWin } from './bonus.ts';
 import {
   type BetRow,
+  asWireBalance,
   balanceAfter,
   balanceOf,
   bonusAccount,
@@ -19,7 +20,6 @@ import {
   toWireMoney,
   type WalletContext,
   type WireMoney,
-  wireBalance,
 } from './context.ts';
 import { WalletError } from './errors.ts';
 import type { WalletEvent } from './events.ts';
@@ -291,6 +291,8 @@ export async function authorizeBet(
     scope.brand,
     session.session_id,
   ]);
+  // Read once: the event's balance_after and the answer's balance are the same figures.
+  const after = await balanceAfter(tx, scope.brand, player.player_id, currency);
   events.push(
     {
       type: 'bet.authorized',
@@ -312,7 +314,7 @@ export async function authorizeBet(
       payload: {
         transaction_id: holdId,
         amount: toWireMoney(stake, currency),
-        balance_after: await balanceAfter(tx, scope.brand, player.player_id, currency),
+        balance_after: after,
         reason: 'bet',
         bet_id: body.bet_id,
         round_id: body.round_id,
@@ -328,7 +330,7 @@ export async function authorizeBet(
       status: 'authorized',
       hold_id: holdId,
       bet_id: body.bet_id,
-      balance: await wireBalance(tx, scope.brand, player.player_id, currency),
+      balance: asWireBalance(after, currency),
     },
   };
 }
@@ -525,6 +527,7 @@ export async function settleBet(
     ]);
   }
   const settlementId = mintId('st');
+  const after = await balanceAfter(tx, scope.brand, bet.player_id, currency);
   const events: WalletEvent[] = [
     {
       type: 'bet.settled',
@@ -549,7 +552,7 @@ export async function settleBet(
       payload: {
         transaction_id: settlementId,
         amount: toWireMoney(win, currency),
-        balance_after: await balanceAfter(tx, scope.brand, bet.player_id, currency),
+        balance_after: after,
         reason: winType === 'jackpot' ? 'jackpot_win' : winType === 'promo' ? 'promo_win' : 'win',
         bet_id: bet.bet_id,
         round_id: bet.round_id,
@@ -568,7 +571,7 @@ export async function settleBet(
     body: {
       status: 'credited',
       settlement_id: settlementId,
-      balance: await wireBalance(tx, scope.brand, bet.player_id, currency),
+      balance: asWireBalance(after, currency),
     },
   };
 }
@@ -691,6 +694,7 @@ export async function rollbackBet(
       bet.session_id,
     ]);
   }
+  const after = await balanceAfter(tx, scope.brand, bet.player_id, currency);
   return {
     status: 200,
     region: player?.region ?? null,
@@ -713,7 +717,7 @@ export async function rollbackBet(
         payload: {
           transaction_id: rollbackId,
           amount: toWireMoney(bet.amount, currency),
-          balance_after: await balanceAfter(tx, scope.brand, bet.player_id, currency),
+          balance_after: after,
           reason: 'rollback',
           bet_id: bet.bet_id,
           round_id: bet.round_id,
@@ -724,7 +728,7 @@ export async function rollbackBet(
     body: {
       status: 'rolled_back',
       rollback_id: rollbackId,
-      balance: await wireBalance(tx, scope.brand, bet.player_id, currency),
+      balance: asWireBalance(after, currency),
     },
   };
 }

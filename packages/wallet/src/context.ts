@@ -107,6 +107,16 @@ export async function wireBalance(
   };
 }
 
+/** The contract's `Balance` from a `balanceAfter` reading, so one read serves the event and the answer. */
+export const asWireBalance = (
+  after: { cash: WireMoney; bonus: WireMoney },
+  currency: string,
+): WireBalance => ({
+  currency,
+  cash: after.cash.amount,
+  bonus: after.bonus.amount,
+});
+
 export async function balanceAfter(tx: LedgerTx, brand: string, playerId: string, currency: string) {
   const b = await balanceOf(tx, brand, playerId, currency);
   return { cash: toWireMoney(b.cash, currency), bonus: toWireMoney(b.bonus, currency) };

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createWalletServer, type Wallet } from '../src/index.ts';
+import { createWalletServer, type SeedPlayerInput, type Wallet } from '../src/index.ts';
 
 /** A clock tests move by hand: sessions, RG windows and bonus deadlines read it. */
 export class TestClock {
@@ -130,4 +130,15 @@ export async function outboxEvents(wallet: Wallet, type?: string): Promise<Array
       (r): Record<string, any> => ({ ...(JSON.parse(r.payload) as Record<string, any>), subject: r.subject }),
     )
     .filter((e) => !type || e.event_type === type);
+}
+
+/** A fresh EUR player of brand-7 in region EU with `cash`, so tests never share money. */
+export async function freshPlayer(
+  wallet: Wallet,
+  cash = '100.00',
+  extra: Partial<SeedPlayerInput> = {},
+): Promise<string> {
+  const id = uniqueId('p');
+  await wallet.seedPlayer({ brand: 'brand-7', player_id: id, currency: 'EUR', cash, region: 'EU', ...extra });
+  return id;
 }

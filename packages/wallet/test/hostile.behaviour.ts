@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_AMOUNT_MINOR, MAX_BALANCE_MINOR, type Wallet } from '../src/index.ts';
-import { type Caller, type Reply, TestClock, uniqueId, walletApp } from './harness.ts';
+import { type Caller, type Reply, TestClock, uniqueId, walletApp, freshPlayer } from './harness.ts';
 import type { WalletStore } from './wallet.behaviour.ts';
 
 /**
@@ -40,18 +40,8 @@ export function hostileBehaviour(store: WalletStore): void {
       await dispose?.();
     });
 
-    async function player(cash = '100.00', extra: Partial<Parameters<Wallet['seedPlayer']>[0]> = {}) {
-      const id = uniqueId('p');
-      await wallet.seedPlayer({
-        brand: 'brand-7',
-        player_id: id,
-        currency: 'EUR',
-        cash,
-        region: 'EU',
-        ...extra,
-      });
-      return id;
-    }
+    const player = (cash?: string, extra?: Parameters<typeof freshPlayer>[2]) =>
+      freshPlayer(wallet, cash, extra);
     const books = (p: string) => wallet.balances('brand-7', p);
 
     function expectRefusal(reply: Reply, status: number, code?: string) {

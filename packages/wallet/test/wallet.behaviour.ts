@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedSandboxPlayers, type Wallet } from '../src/index.ts';
-import { type Caller, freshKey, outboxEvents, TestClock, uniqueId, walletApp } from './harness.ts';
+import {
+  type Caller,
+  freshKey,
+  outboxEvents,
+  TestClock,
+  uniqueId,
+  walletApp,
+  freshPlayer,
+} from './harness.ts';
 
 export interface WalletStore {
   name: string;
@@ -28,19 +36,8 @@ export function walletBehaviour(store: WalletStore): void {
       await dispose?.();
     });
 
-    /** A fresh EUR player with `cash`, so tests never share money. */
-    async function player(cash = '100.00', extra: Partial<Parameters<Wallet['seedPlayer']>[0]> = {}) {
-      const id = uniqueId('p');
-      await wallet.seedPlayer({
-        brand: 'brand-7',
-        player_id: id,
-        currency: 'EUR',
-        cash,
-        region: 'EU',
-        ...extra,
-      });
-      return id;
-    }
+    const player = (cash?: string, extra?: Parameters<typeof freshPlayer>[2]) =>
+      freshPlayer(wallet, cash, extra);
 
     describe('bet lifecycle', () => {
       it('authorize holds the stake, settle credits the win, and each step emits validated events', async () => {
