@@ -131,7 +131,13 @@ function eventTimings(ctx: ScenarioContext, events: ReceivedEvent[]): Timing[] {
     const shifts = [
       0,
       ...ctx.ledger.injectedSkews
-        .filter((skew) => windows.some((w) => w.toMs >= skew.fromMs && w.fromMs <= skew.toMs))
+        // The sandbox shifts events as it delivers them, so an event of a request made just before the
+        // fault went on, delivered while it was on, carries the shift too: judge by receipt as well.
+        .filter(
+          (skew) =>
+            windows.some((w) => w.toMs >= skew.fromMs && w.fromMs <= skew.toMs) ||
+            (received.receivedAtMs >= skew.fromMs && received.receivedAtMs <= skew.toMs + 1000),
+        )
         .map((skew) => skew.skewMs),
     ];
     let best: Timing | undefined;
