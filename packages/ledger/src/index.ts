@@ -13,6 +13,7 @@ export {
 } from './accounts.ts';
 export { isLedgerError, LedgerError, type LedgerErrorCode } from './errors.ts';
 export { LEDGER_MAX_MINOR, Ledger, type OpenLedgerOptions, openLedger } from './ledger.ts';
+export type { GroupCommitOptions } from './storage/sqlite.ts';
 export { type ClaimResult, Outbox, type PublishRows } from './outbox.ts';
 export { ledgerMigrations, type Migration } from './schema.ts';
 export type { Dialect, Row, SqlValue } from './storage/driver.ts';

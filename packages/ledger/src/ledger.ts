@@ -3,7 +3,7 @@ import { Outbox } from './outbox.ts';
 import { ledgerMigrations, type Migration, migrationsTable } from './schema.ts';
 import type { Dialect, StorageDriver } from './storage/driver.ts';
 import { PostgresDriver } from './storage/postgres.ts';
-import { SqliteDriver } from './storage/sqlite.ts';
+import { type GroupCommitOptions, SqliteDriver } from './storage/sqlite.ts';
 import { type LedgerContext, LedgerTx } from './transaction.ts';
 import type { TotalsReport } from './types.ts';
 
@@ -22,6 +22,8 @@ export interface OpenLedgerOptions {
   mayGoNegative?: (account: CurrencyAccountRef) => boolean;
   /** Apply the ledger's own migrations on open (default true). */
   migrate?: boolean;
+  /** SQLite only: how concurrent transactions share commits (default: a 2 ms window). */
+  groupCommit?: GroupCommitOptions;
 }
 
 /**
@@ -191,7 +193,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       isolation: options.isolation,
     });
   } else if (options.file) {
-    driver = new SqliteDriver({ file: options.file });
+    driver = new SqliteDriver({ file: options.file, groupCommit: options.groupCommit });
   } else {
     throw new Error('openLedger needs `url` (PostgreSQL, e.g. DATABASE_URL) or `file` (SQLite path)');
   }
