@@ -4,6 +4,7 @@ import { cliStartup } from './cli-startup.ts';
 import { codegen } from './codegen.ts';
 import { gate } from './gate.ts';
 import { outbox } from './outbox.ts';
+import { outboxMillion } from './outbox-million.ts';
 import { sandbox } from './sandbox.ts';
 import { sessionsMemory } from './sessions-memory.ts';
 import type { BenchSuite } from './types.ts';
@@ -17,6 +18,7 @@ export const suites: BenchSuite[] = [
   gate,
   wallet,
   outbox,
+  outboxMillion,
   sessionsMemory,
   sandbox,
   certifyLoad,

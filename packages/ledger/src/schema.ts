@@ -158,8 +158,16 @@ CREATE TRIGGER ledger_transfers_no_truncate BEFORE TRUNCATE ON ledger_transfers
   FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
 `;
 
+/**
+ * The relay claims the oldest unpublished rows in seq order. Without an index on exactly that, SQLite
+ * walked the whole table in rowid order past every published row, and PostgreSQL grouped every
+ * unpublished row by partition: a claim cost grew with the table or the backlog, not the batch.
+ */
+const outboxPending = `CREATE INDEX ledger_outbox_pending ON ledger_outbox(seq) WHERE published_at IS NULL`;
+
 export const ledgerMigrations: Migration[] = [
   { id: 'ledger/001-core', sqlite: sqliteCore, postgres: postgresCore },
+  { id: 'ledger/002-outbox-pending', sqlite: outboxPending, postgres: outboxPending },
 ];
 
 export const migrationsTable = `CREATE TABLE IF NOT EXISTS ledger_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`;
