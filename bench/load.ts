@@ -52,7 +52,9 @@ export async function startServerProcess(
   env: Record<string, string> = {},
 ): Promise<{ port: number; child: ChildProcess; stop(): Promise<void> }> {
   // BENCH_CPU_PROF=DIR profiles every server the bench starts (node refuses --cpu-prof in NODE_OPTIONS).
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

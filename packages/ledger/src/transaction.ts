@@ -18,6 +18,17 @@ interface AccountInfo {
   mayGoNegative: boolean;
 }
 
+/** One transfer of a set, with the hold it belongs to (if any). */
+interface Leg {
+  t: TransferInput;
+  pendingId: string | null;
+}
+
+interface PendingChange {
+  pending: PendingTransfer;
+  next: PendingTransfer;
+}
+
 /** What a LedgerTx shares with its Ledger: the overdraft rule and the committed account cache. */
 export interface LedgerContext {
   mayGoNegative: (account: CurrencyAccountRef) => boolean;
@@ -53,6 +64,14 @@ export class LedgerTx {
   readonly createdAccounts = new Map<string, AccountInfo>();
   enqueuedEvents = 0;
   private savepoints = 0;
+  /**
+   * SQLite only: maintained balances this transaction has read or written, by account id, and each
+   * player owner's listing. A SQLite transaction holds the write lock from BEGIN IMMEDIATE, so nothing
+   * else can change them before commit: a debit that follows a balance read needs no second read, nor
+   * does the balance after it. (PostgreSQL reads under row locks instead, every time.)
+   */
+  private readonly knownBalances = new Map<bigint, bigint>();
+  private readonly ownerListings = new Map<string, Array<{ id: bigint; ref: CurrencyAccountRef }>>();
 
   constructor(
     private readonly session: SqlSession,
@@ -102,8 +121,21 @@ export class LedgerTx {
       for (const label of [...this.createdAccounts.keys()]) {
         if (!accountsBefore.has(label)) this.createdAccounts.delete(label);
       }
+      // Balances written inside the savepoint are undone with it.
+      this.knownBalances.clear();
+      this.ownerListings.clear();
       throw translateDbError(error);
     }
+  }
+
+  /**
+   * How each ledger operation is made all-or-nothing. On SQLite every check (funds, limits, the hold's
+   * state) runs before the first write, the first write is the only one a duplicate id can refuse, and a
+   * refused statement undoes itself: a savepoint would add two statements to every operation for
+   * nothing. On PostgreSQL a refused statement poisons the transaction, so the savepoint stays.
+   */
+  private atomic<T>(work: () => Promise<T>): Promise<T> {
+    return this.dialect === 'postgres' ? this.savepoint(work) : work();
   }
 
   /**
@@ -139,13 +171,32 @@ export class LedgerTx {
 
   /** Every account of one owner (e.g. a player's cash, bonus and held in each currency). */
   async balances(owner: string): Promise<AccountBalance[]> {
-    const rows = await this.session.query<AccountBalance>(
-      `SELECT a.owner, a.kind, a.currency, ${this.balanceExpression()} AS balance FROM ledger_accounts a
-       LEFT JOIN ledger_balances b ON b.account_id = a.id WHERE a.owner = ? ORDER BY a.currency, a.kind`,
+    const listed = this.ownerListings.get(owner);
+    if (listed) {
+      return listed.map(({ id, ref }) => ({ ...ref, balance: this.knownBalances.get(id) as bigint }));
+    }
+    const rows = await this.session.query<AccountBalance & { id: bigint; maintained: bigint | null }>(
+      `SELECT a.id, a.owner, a.kind, a.currency, b.balance AS maintained, ${this.balanceExpression()} AS balance
+       FROM ledger_accounts a LEFT JOIN ledger_balances b ON b.account_id = a.id WHERE a.owner = ?
+       ORDER BY a.currency, a.kind`,
       [owner],
     );
+    // Only an owner whose every account keeps a maintained balance (a player) is listed: a house
+    // account's balance is a sum of entries other writes change.
+    if (this.dialect === 'sqlite' && rows.every((r) => r.maintained !== null)) {
+      for (const r of rows) this.knownBalances.set(r.id, BigInt(r.balance));
+      this.ownerListings.set(
+        owner,
+        rows.map((r) => ({ id: r.id, ref: { owner: r.owner, kind: r.kind, currency: r.currency } })),
+      );
+    }
     // A house account's sum past 64 bits arrives as a decimal string from SQLite; see exactSum.
-    return rows.map((r) => ({ ...r, balance: BigInt(r.balance) }));
+    return rows.map((r) => ({
+      owner: r.owner,
+      kind: r.kind,
+      currency: r.currency,
+      balance: BigInt(r.balance),
+    }));
   }
 
   /** Maintained balance where there is one; otherwise (house accounts) the sum of the entries. */
@@ -161,16 +212,75 @@ export class LedgerTx {
    * belongs to the caller, who knows what a replay should answer).
    */
   async postTransfers(transfers: readonly TransferInput[]): Promise<Transfer[]> {
-    return this.savepoint(() => this.writeTransfers(transfers, null));
+    return (await this.postBatch({ transfers })).transfers;
+  }
+
+  /**
+   * Transfers, posts and voids of holds as one set, the way TigerBeetle links transfers: checked on
+   * their net effect, written all or none, in one statement per table. A settle is a win and the
+   * post of the bet's hold; writing them as one set costs the statements of one.
+   */
+  async postBatch(batch: {
+    transfers?: readonly TransferInput[];
+    posts?: readonly PostPendingInput[];
+    voids?: readonly VoidPendingInput[];
+  }): Promise<{ transfers: Transfer[]; pendings: PendingTransfer[] }> {
+    return this.atomic(async () => {
+      const posts = batch.posts ?? [];
+      const voids = batch.voids ?? [];
+      const locked = await this.lockOpenPendings([...posts.map((p) => p.id), ...voids.map((v) => v.id)]);
+      const legs: Leg[] = (batch.transfers ?? []).map((t) => ({ t, pendingId: null }));
+      const at = now();
+      const changes: PendingChange[] = [];
+      for (const input of posts) {
+        const pending = locked.get(input.id) as PendingTransfer;
+        const post = this.postLegs(pending, input, at);
+        legs.push(...post.legs);
+        changes.push(post.change);
+      }
+      for (const input of voids) {
+        const pending = locked.get(input.id) as PendingTransfer;
+        legs.push({
+          t: {
+            id: input.transferId ?? `${input.id}:void`,
+            debit: pending.held,
+            credit: pending.source,
+            amount: pending.remaining,
+            currency: pending.currency,
+            kind: input.kind ?? 'void',
+            metadata: input.metadata,
+          },
+          pendingId: input.id,
+        });
+        changes.push({
+          pending,
+          next: {
+            ...pending,
+            voided: pending.voided + pending.remaining,
+            remaining: 0n,
+            state: 'voided',
+            updatedAt: at,
+          },
+        });
+      }
+      const transfers = await this.writeTransfers(legs);
+      for (const { next } of changes) {
+        await this.session.exec(
+          `UPDATE ledger_pending SET posted = ?, voided = ?, posts = ?, state = ?, updated_at = ? WHERE id = ?`,
+          [next.posted, next.voided, next.posts, next.state, at, next.id],
+        );
+      }
+      return { transfers, pendings: changes.map((c) => c.next) };
+    });
   }
 
   /** Two-phase step 1: moves `amount` from source to held and records the hold. */
   async createPending(input: CreatePendingInput): Promise<PendingTransfer> {
-    return this.savepoint(async () => {
+    return this.atomic(async () => {
       const held = input.held ?? { owner: input.source.owner, kind: 'held' };
-      await this.writeTransfers(
-        [
-          {
+      await this.writeTransfers([
+        {
+          t: {
             id: input.id,
             debit: input.source,
             credit: held,
@@ -179,15 +289,17 @@ export class LedgerTx {
             kind: input.kind ?? 'hold',
             metadata: input.metadata,
           },
-        ],
-        input.id,
-      );
-      const source = await this.resolveAccount({ ...input.source, currency: input.currency });
-      const heldAccount = await this.resolveAccount({ ...held, currency: input.currency });
+          pendingId: input.id,
+        },
+      ]);
+      const currency = input.currency;
+      const source = await this.resolveAccount({ ...input.source, currency });
+      const heldAccount = await this.resolveAccount({ ...held, currency });
       const destination = input.destination
-        ? await this.resolveAccount({ ...input.destination, currency: input.currency })
+        ? await this.resolveAccount({ ...input.destination, currency })
         : null;
       const at = now();
+      const metadata = input.metadata ? toJson(input.metadata) : null;
       await this.session.exec(
         `INSERT INTO ledger_pending (id, source_account_id, held_account_id, destination_account_id, currency,
            amount, posted, voided, posts, state, metadata, created_at, updated_at)
@@ -197,14 +309,32 @@ export class LedgerTx {
           source.id,
           heldAccount.id,
           destination?.id ?? null,
-          input.currency,
+          currency,
           input.amount,
-          input.metadata ? toJson(input.metadata) : null,
+          metadata,
           at,
           at,
         ],
       );
-      return (await this.getPending(input.id)) as PendingTransfer;
+      // What getPending would read back, without reading it.
+      return {
+        id: input.id,
+        state: 'pending',
+        source: { owner: input.source.owner, kind: input.source.kind, currency },
+        held: { owner: held.owner, kind: held.kind, currency },
+        destination: input.destination
+          ? { owner: input.destination.owner, kind: input.destination.kind, currency }
+          : null,
+        currency,
+        amount: input.amount,
+        posted: 0n,
+        voided: 0n,
+        remaining: input.amount,
+        posts: 0,
+        metadata: fromJson(metadata),
+        createdAt: at,
+        updatedAt: at,
+      };
     });
   }
 
@@ -214,34 +344,47 @@ export class LedgerTx {
    * still held to the source. After the final post or a void, further posts are refused.
    */
   async postPending(input: PostPendingInput): Promise<PendingTransfer> {
-    return this.savepoint(async () => {
-      const pending = await this.lockOpenPending(input.id);
-      const amount = input.amount ?? pending.remaining;
-      if (typeof amount !== 'bigint' || amount < 0n) {
-        throw new LedgerError('INVALID_AMOUNT', `post of hold ${input.id}: amount must be a bigint >= 0n`, {
-          id: input.id,
-        });
-      }
-      if (amount > pending.remaining) {
-        throw new LedgerError(
-          'AMOUNT_EXCEEDS_PENDING',
-          `post of ${amount} exceeds the ${pending.remaining} still held by ${input.id}`,
-          { id: input.id, amount, remaining: pending.remaining },
-        );
-      }
-      const destination = input.destination ?? pending.destination;
-      if (!destination) {
-        throw new LedgerError(
-          'INVALID_TRANSFER',
-          `hold ${input.id} has no default destination: pass one to postPending`,
-          { id: input.id },
-        );
-      }
-      const final = input.final ?? true;
-      const rest = final ? pending.remaining - amount : 0n;
-      const posts = pending.posts + 1;
-      const legs: TransferInput[] = [
-        {
+    return (await this.postBatch({ posts: [input] })).pendings[0] as PendingTransfer;
+  }
+
+  /** Two-phase step 2': returns everything still held to the source and closes the hold. */
+  async voidPending(input: VoidPendingInput): Promise<PendingTransfer> {
+    return (await this.postBatch({ voids: [input] })).pendings[0] as PendingTransfer;
+  }
+
+  /** The legs of one post and the hold after it; refuses an amount the hold does not cover. */
+  private postLegs(
+    pending: PendingTransfer,
+    input: PostPendingInput,
+    at: string,
+  ): { legs: Leg[]; change: PendingChange } {
+    const amount = input.amount ?? pending.remaining;
+    if (typeof amount !== 'bigint' || amount < 0n) {
+      throw new LedgerError('INVALID_AMOUNT', `post of hold ${input.id}: amount must be a bigint >= 0n`, {
+        id: input.id,
+      });
+    }
+    if (amount > pending.remaining) {
+      throw new LedgerError(
+        'AMOUNT_EXCEEDS_PENDING',
+        `post of ${amount} exceeds the ${pending.remaining} still held by ${input.id}`,
+        { id: input.id, amount, remaining: pending.remaining },
+      );
+    }
+    const destination = input.destination ?? pending.destination;
+    if (!destination) {
+      throw new LedgerError(
+        'INVALID_TRANSFER',
+        `hold ${input.id} has no default destination: pass one to postPending`,
+        { id: input.id },
+      );
+    }
+    const final = input.final ?? true;
+    const rest = final ? pending.remaining - amount : 0n;
+    const posts = pending.posts + 1;
+    const legs: Leg[] = [
+      {
+        t: {
           id: input.transferId ?? `${input.id}:post:${posts}`,
           debit: pending.held,
           credit: destination,
@@ -250,57 +393,32 @@ export class LedgerTx {
           kind: input.kind ?? 'post',
           metadata: input.metadata,
         },
-      ];
-      if (rest > 0n) {
-        legs.push({
+        pendingId: input.id,
+      },
+    ];
+    if (rest > 0n) {
+      legs.push({
+        t: {
           id: `${input.id}:void`,
           debit: pending.held,
           credit: pending.source,
           amount: rest,
           currency: pending.currency,
           kind: 'void',
-        });
-      }
-      await this.writeTransfers(legs, input.id);
-      await this.session.exec(
-        `UPDATE ledger_pending SET posted = ?, voided = ?, posts = ?, state = ?, updated_at = ? WHERE id = ?`,
-        [
-          pending.posted + amount,
-          pending.voided + rest,
-          posts,
-          final ? 'posted' : 'pending',
-          now(),
-          input.id,
-        ],
-      );
-      return (await this.getPending(input.id)) as PendingTransfer;
-    });
-  }
-
-  /** Two-phase step 2': returns everything still held to the source and closes the hold. */
-  async voidPending(input: VoidPendingInput): Promise<PendingTransfer> {
-    return this.savepoint(async () => {
-      const pending = await this.lockOpenPending(input.id);
-      await this.writeTransfers(
-        [
-          {
-            id: input.transferId ?? `${input.id}:void`,
-            debit: pending.held,
-            credit: pending.source,
-            amount: pending.remaining,
-            currency: pending.currency,
-            kind: input.kind ?? 'void',
-            metadata: input.metadata,
-          },
-        ],
-        input.id,
-      );
-      await this.session.exec(
-        `UPDATE ledger_pending SET voided = ?, state = 'voided', updated_at = ? WHERE id = ?`,
-        [pending.voided + pending.remaining, now(), input.id],
-      );
-      return (await this.getPending(input.id)) as PendingTransfer;
-    });
+        },
+        pendingId: input.id,
+      });
+    }
+    const next: PendingTransfer = {
+      ...pending,
+      posted: pending.posted + amount,
+      voided: pending.voided + rest,
+      remaining: pending.remaining - amount - rest,
+      posts,
+      state: final ? 'posted' : 'pending',
+      updatedAt: at,
+    };
+    return { legs, change: { pending, next } };
   }
 
   /** The hold with this id, or null. */
@@ -386,25 +504,34 @@ export class LedgerTx {
     return this.dialect === 'postgres' ? this.savepoint(write) : write();
   }
 
-  private async lockOpenPending(id: string): Promise<PendingTransfer> {
-    const lock = this.dialect === 'postgres' ? ' FOR UPDATE OF p' : '';
+  /** The open holds with these ids, locked (PostgreSQL, in id order), in one read; refuses a closed or unknown one. */
+  private async lockOpenPendings(ids: readonly string[]): Promise<Map<string, PendingTransfer>> {
+    const found = new Map<string, PendingTransfer>();
+    if (ids.length === 0) return found;
+    const lock = this.dialect === 'postgres' ? ' ORDER BY p.id FOR UPDATE OF p' : '';
     const rows = await this.session.query(
       `SELECT ${PENDING_COLUMNS} FROM ledger_pending p
        JOIN ledger_accounts s ON s.id = p.source_account_id
        JOIN ledger_accounts h ON h.id = p.held_account_id
        LEFT JOIN ledger_accounts d ON d.id = p.destination_account_id
-       WHERE p.id = ?${lock}`,
-      [id],
+       WHERE p.id IN (${placeholders(ids.length)})${lock}`,
+      ids,
     );
-    if (!rows[0]) throw new LedgerError('PENDING_NOT_FOUND', `no hold with id ${id}`, { id });
-    const pending = pendingFromRow(rows[0]);
-    if (pending.state === 'posted') {
-      throw new LedgerError('PENDING_ALREADY_POSTED', `hold ${id} was already posted`, { id, pending });
+    for (const row of rows) {
+      const pending = pendingFromRow(row);
+      found.set(pending.id, pending);
     }
-    if (pending.state === 'voided') {
-      throw new LedgerError('PENDING_ALREADY_VOIDED', `hold ${id} was already voided`, { id, pending });
+    for (const id of ids) {
+      const pending = found.get(id);
+      if (!pending) throw new LedgerError('PENDING_NOT_FOUND', `no hold with id ${id}`, { id });
+      if (pending.state === 'posted') {
+        throw new LedgerError('PENDING_ALREADY_POSTED', `hold ${id} was already posted`, { id, pending });
+      }
+      if (pending.state === 'voided') {
+        throw new LedgerError('PENDING_ALREADY_VOIDED', `hold ${id} was already voided`, { id, pending });
+      }
     }
-    return pending;
+    return found;
   }
 
   private validate(t: TransferInput): void {
@@ -431,13 +558,10 @@ export class LedgerTx {
     }
   }
 
-  private async writeTransfers(
-    transfers: readonly TransferInput[],
-    pendingId: string | null,
-  ): Promise<Transfer[]> {
-    if (transfers.length === 0) return [];
+  private async writeTransfers(set: readonly Leg[]): Promise<Transfer[]> {
+    if (set.length === 0) return [];
     const ids = new Set<string>();
-    for (const t of transfers) {
+    for (const { t } of set) {
       this.validate(t);
       if (ids.has(t.id))
         throw new LedgerError('DUPLICATE_TRANSFER', `transfer id ${t.id} appears twice`, { id: t.id });
@@ -445,8 +569,9 @@ export class LedgerTx {
     }
     // No read for already-used ids: the transfers insert below is the first write, and its primary
     // key refuses a used id (DUPLICATE_TRANSFER) before anything of the set is written.
-    const legs = transfers.map((t) => ({
+    const legs = set.map(({ t, pendingId }) => ({
       t,
+      pendingId,
       debit: { ...t.debit, currency: t.currency },
       credit: { ...t.credit, currency: t.currency },
     }));
@@ -469,17 +594,7 @@ export class LedgerTx {
       delta.set(c, (delta.get(c) ?? 0n) + t.amount);
     }
     const checked = [...info.values()].filter((a) => !a.mayGoNegative);
-    const accountIds = checked.map((a) => a.id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const current = new Map<bigint, bigint>();
-    if (accountIds.length > 0) {
-      const lock = this.dialect === 'postgres' ? ' FOR UPDATE' : '';
-      const locked = await this.session.query<{ account_id: bigint; balance: bigint }>(
-        `SELECT account_id, balance FROM ledger_balances WHERE account_id IN (${placeholders(accountIds.length)})
-         ORDER BY account_id${lock}`,
-        accountIds,
-      );
-      for (const r of locked) current.set(r.account_id, r.balance);
-    }
+    const current = await this.lockBalances(checked.map((a) => a.id));
     const next = new Map<bigint, bigint>();
     for (const a of checked) {
       const before = current.get(a.id) ?? 0n;
@@ -505,7 +620,7 @@ export class LedgerTx {
     const written: Transfer[] = [];
     const transferValues: SqlValue[] = [];
     const entryValues: SqlValue[] = [];
-    for (const { t, debit, credit } of legs) {
+    for (const { t, pendingId, debit, credit } of legs) {
       const d = info.get(accountLabel(debit)) as AccountInfo;
       const c = info.get(accountLabel(credit)) as AccountInfo;
       const metadata = t.metadata ? toJson(t.metadata) : null;
@@ -544,13 +659,60 @@ export class LedgerTx {
        VALUES ${legs.map(() => '(?, ?, ?, ?, ?), (?, ?, ?, ?, ?)').join(', ')}`,
       entryValues,
     );
-    for (const [accountId, balance] of next) {
+    await this.writeBalances(next);
+    return written;
+  }
+
+  /**
+   * Current maintained balances of these accounts, locked until commit on PostgreSQL (in id order, so
+   * two transactions never wait on each other crosswise). On SQLite a balance this transaction already
+   * knows is not read again.
+   */
+  private async lockBalances(accountIds: readonly bigint[]): Promise<Map<bigint, bigint>> {
+    const current = new Map<bigint, bigint>();
+    const sqlite = this.dialect === 'sqlite';
+    const unknown = sqlite ? accountIds.filter((id) => !this.knownBalances.has(id)) : [...accountIds];
+    if (sqlite) {
+      for (const id of accountIds) {
+        const known = this.knownBalances.get(id);
+        if (known !== undefined) current.set(id, known);
+      }
+    }
+    if (unknown.length === 0) return current;
+    unknown.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const lock = sqlite ? '' : ' FOR UPDATE';
+    const rows = await this.session.query<{ account_id: bigint; balance: bigint }>(
+      `SELECT account_id, balance FROM ledger_balances WHERE account_id IN (${placeholders(unknown.length)})
+       ORDER BY account_id${lock}`,
+      unknown,
+    );
+    for (const r of rows) {
+      current.set(r.account_id, r.balance);
+      if (sqlite) this.knownBalances.set(r.account_id, r.balance);
+    }
+    return current;
+  }
+
+  /** New maintained balances, in one statement however many accounts the set touched. */
+  private async writeBalances(next: ReadonlyMap<bigint, bigint>): Promise<void> {
+    if (next.size === 0) return;
+    const entries = [...next];
+    if (entries.length === 1) {
+      const [accountId, balance] = entries[0] as [bigint, bigint];
       await this.session.exec(`UPDATE ledger_balances SET balance = ? WHERE account_id = ?`, [
         balance,
         accountId,
       ]);
+    } else {
+      // PostgreSQL would type an untyped CASE branch as text; the column is NUMERIC.
+      const value = this.dialect === 'postgres' ? 'CAST(? AS NUMERIC)' : '?';
+      await this.session.exec(
+        `UPDATE ledger_balances SET balance = CASE account_id ${entries.map(() => `WHEN ? THEN ${value}`).join(' ')} END
+         WHERE account_id IN (${placeholders(entries.length)})`,
+        [...entries.flat(), ...entries.map(([id]) => id)],
+      );
     }
-    return written;
+    if (this.dialect === 'sqlite') for (const [id, balance] of entries) this.knownBalances.set(id, balance);
   }
 
   private async resolveAccount(ref: CurrencyAccountRef, mayGoNegative?: boolean): Promise<AccountInfo> {
@@ -558,6 +720,8 @@ export class LedgerTx {
     const known = this.context.accounts.get(label) ?? this.createdAccounts.get(label);
     if (known) return known;
     const flag = mayGoNegative ?? this.context.mayGoNegative(ref);
+    // The owner may have gained an account: its listing is read afresh next time.
+    this.ownerListings.delete(ref.owner);
     await this.session.exec(
       `INSERT INTO ledger_accounts (owner, kind, currency, may_go_negative, created_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (owner, kind, currency) DO NOTHING`,

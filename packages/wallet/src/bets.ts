@@ -75,13 +75,14 @@ const bonusHold = (holdId: string) => `${holdId}:bonus`;
  */
 async function tryInsertBet(tx: LedgerTx, bet: BetRow): Promise<boolean> {
   const columns = Object.keys(bet) as (keyof BetRow)[];
-  try {
-    await tx.savepoint(() =>
-      tx.exec(
-        `INSERT INTO wallet_bets (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-        columns.map((c) => bet[c]),
-      ),
+  const insert = () =>
+    tx.exec(
+      `INSERT INTO wallet_bets (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+      columns.map((c) => bet[c]),
     );
+  try {
+    // A refused statement poisons a PostgreSQL transaction unless it ran in a savepoint; SQLite's undoes itself.
+    await (tx.dialect === 'postgres' ? tx.savepoint(insert) : insert());
     return true;
   } catch (error) {
     const code = (error as { code?: string }).code ?? '';

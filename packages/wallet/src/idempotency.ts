@@ -49,11 +49,21 @@ class Unstored {
   constructor(readonly error: WalletError) {}
 }
 
+/** A refusal to store: thrown out of the effect's transaction so that nothing the effect wrote stays. */
+class Refused {
+  constructor(readonly result: EffectResult) {}
+}
+
 /**
  * Runs `effect` once per (brand, provider, operation, key): the key is claimed inside the same
  * database transaction as the effect (primary key on the four columns). A concurrent duplicate
  * waits on the claimed row (PostgreSQL) or the write lock (SQLite), then reads the stored answer.
  * Same key + same request → the stored status and body, byte for byte; other request → 409.
+ *
+ * A refusal worth storing (a 4xx other than 404) rolls the effect's transaction back whole and is
+ * stored by a second, short one. The common case, success, thus needs no savepoint around the
+ * effect (two statements, two round trips on PostgreSQL, per operation); if a duplicate of the key
+ * committed in between, the second transaction answers what that one stored.
  */
 export async function idempotent(
   ctx: WalletContext,
@@ -65,9 +75,10 @@ export async function idempotent(
   const key = scope.idempotencyKey;
   if (!key) throw new Error(`${operation} needs an idempotency key (X-Idempotency-Key)`);
   const hash = sha256(canonicalJson(request));
-  try {
+  let effectNow: Date | undefined;
+  const run = (refused?: { result: EffectResult; at: Date }) =>
     // The effect's transaction is a span of its own under the request's, so a trace shows where time went.
-    return await withSpan(
+    withSpan(
       spanNames.dbTransaction,
       {
         'db.system': ctx.ledger.dialect === 'postgres' ? 'postgresql' : 'sqlite',
@@ -75,7 +86,8 @@ export async function idempotent(
       },
       () =>
         ctx.ledger.transaction(async (tx) => {
-          const now = ctx.clock();
+          const now = refused?.at ?? ctx.clock();
+          effectNow = now;
           const claimed = await tx.exec(
             `INSERT INTO wallet_idempotency (brand, provider, operation, idempotency_key, request_hash, status, response, created_at)
          VALUES (?, ?, ?, ?, ?, 0, '', ?) ON CONFLICT (brand, provider, operation, idempotency_key) DO NOTHING`,
@@ -102,17 +114,21 @@ export async function idempotent(
               return { status: Number(stored.status), body: JSON.parse(stored.response) as unknown };
           }
           let result: EffectResult;
-          try {
-            result = await tx.savepoint(() => effect(tx, now));
-          } catch (thrown) {
-            const error = asRefusal(thrown);
-            if (!isWalletError(error)) throw error;
-            if (!storedRefusal(error.status)) throw new Unstored(error);
-            result = {
-              status: error.status,
-              body: errorBody(error.code, error.message, scope.traceId, error.details),
-              events: error.events,
-            };
+          if (refused) {
+            result = refused.result;
+          } else {
+            try {
+              result = await effect(tx, now);
+            } catch (thrown) {
+              const error = asRefusal(thrown);
+              if (!isWalletError(error)) throw error;
+              if (!storedRefusal(error.status)) throw new Unstored(error);
+              throw new Refused({
+                status: error.status,
+                body: errorBody(error.code, error.message, scope.traceId, error.details),
+                events: error.events,
+              });
+            }
           }
           await emit(tx, originOf(scope), now, result.events ?? [], result.region);
           const response = JSON.stringify(result.body);
@@ -125,7 +141,10 @@ export async function idempotent(
           return { status: result.status, body: JSON.parse(response) as unknown };
         }),
     );
+  try {
+    return await run();
   } catch (error) {
+    if (error instanceof Refused) return run({ result: error.result, at: effectNow ?? ctx.clock() });
     if (error instanceof Unstored) {
       return {
         status: error.error.status,
