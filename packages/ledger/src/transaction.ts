@@ -594,7 +594,7 @@ export class LedgerTx {
       delta.set(c, (delta.get(c) ?? 0n) + t.amount);
     }
     const checked = [...info.values()].filter((a) => !a.mayGoNegative);
-    const current = await this.lockBalances(checked.map((a) => a.id));
+    const current = await this.lockBalances(checked);
     const next = new Map<bigint, bigint>();
     for (const a of checked) {
       const before = current.get(a.id) ?? 0n;
@@ -666,29 +666,40 @@ export class LedgerTx {
   /**
    * Current maintained balances of these accounts, locked until commit on PostgreSQL (in id order, so
    * two transactions never wait on each other crosswise). On SQLite a balance this transaction already
-   * knows is not read again.
+   * knows is not read again, and a read takes every account of the owners concerned, so the balances
+   * the caller asks for after the write (a player's `balance_after`) need no read either.
    */
-  private async lockBalances(accountIds: readonly bigint[]): Promise<Map<bigint, bigint>> {
+  private async lockBalances(
+    accounts: ReadonlyArray<{ id: bigint; ref: CurrencyAccountRef }>,
+  ): Promise<Map<bigint, bigint>> {
     const current = new Map<bigint, bigint>();
-    const sqlite = this.dialect === 'sqlite';
-    const unknown = sqlite ? accountIds.filter((id) => !this.knownBalances.has(id)) : [...accountIds];
-    if (sqlite) {
-      for (const id of accountIds) {
-        const known = this.knownBalances.get(id);
-        if (known !== undefined) current.set(id, known);
-      }
+    if (this.dialect === 'postgres') {
+      const ids = accounts.map((a) => a.id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      if (ids.length === 0) return current;
+      const rows = await this.session.query<{ account_id: bigint; balance: bigint }>(
+        `SELECT account_id, balance FROM ledger_balances WHERE account_id IN (${placeholders(ids.length)})
+         ORDER BY account_id FOR UPDATE`,
+        ids,
+      );
+      for (const r of rows) current.set(r.account_id, r.balance);
+      return current;
     }
-    if (unknown.length === 0) return current;
-    unknown.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const lock = sqlite ? '' : ' FOR UPDATE';
-    const rows = await this.session.query<{ account_id: bigint; balance: bigint }>(
-      `SELECT account_id, balance FROM ledger_balances WHERE account_id IN (${placeholders(unknown.length)})
-       ORDER BY account_id${lock}`,
-      unknown,
-    );
-    for (const r of rows) {
-      current.set(r.account_id, r.balance);
-      if (sqlite) this.knownBalances.set(r.account_id, r.balance);
+    const owners = [
+      ...new Set(accounts.filter((a) => !this.knownBalances.has(a.id)).map((a) => a.ref.owner)),
+    ];
+    for (const owner of owners) await this.balances(owner);
+    // An owner with an account that keeps no maintained balance is not listed: read its rows by id.
+    const unlisted = accounts.filter((a) => !this.knownBalances.has(a.id)).map((a) => a.id);
+    if (unlisted.length > 0) {
+      const rows = await this.session.query<{ account_id: bigint; balance: bigint }>(
+        `SELECT account_id, balance FROM ledger_balances WHERE account_id IN (${placeholders(unlisted.length)})`,
+        unlisted,
+      );
+      for (const r of rows) this.knownBalances.set(r.account_id, r.balance);
+    }
+    for (const a of accounts) {
+      const known = this.knownBalances.get(a.id);
+      if (known !== undefined) current.set(a.id, known);
     }
     return current;
   }

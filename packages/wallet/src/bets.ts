@@ -24,8 +24,7 @@ import {
 import { WalletError } from './errors.ts';
 import type { WalletEvent } from './events.ts';
 import type { EffectResult } from './idempotency.ts';
-import { jackpotContributionBps } from './jackpot.ts';
-import { evaluateRg, loadRgProfile } from './rg.ts';
+import { evaluateRg, type RgProfile } from './rg.ts';
 import { checkKyc, checkRegion, requireSession } from './sessions.ts';
 import { readSwitches } from './switches.ts';
 
@@ -92,7 +91,7 @@ async function tryInsertBet(tx: LedgerTx, bet: BetRow): Promise<boolean> {
 }
 
 /** What a bet id that is already taken answers to a new authorize or win. */
-function takenBetId(existing: BetRow | null, betId: string): WalletError {
+function takenBetId(existing: { tombstone: bigint } | null, betId: string): WalletError {
   if (existing?.tombstone) {
     return new WalletError(
       'BET_ROLLED_BACK',
@@ -132,30 +131,113 @@ function insufficient(cash: bigint, bonus: bigint, currency: string): WalletErro
   );
 }
 
-/** A new bet: checks, then a hold per funding source (cash first, then bonus), jackpot share, events. */
-export async function authorizeBet(
-  ctx: WalletContext,
+/** What authorize decides on, read in one statement (see `readAuthorizeContext`). */
+interface AuthorizeContext {
+  session: SessionRow;
+  player: PlayerRow;
+  degraded: boolean;
+  /** The bet id's row, if taken: null when free; `tombstone` says a rollback came first. */
+  existingBet: { tombstone: bigint } | null;
+  rgProfile: RgProfile;
+  hasActiveBonus: boolean;
+  jackpotBps: number;
+}
+
+const SESSION_COLUMNS = [
+  'brand',
+  'session_id',
+  'provider',
+  'player_id',
+  'game_id',
+  'currency',
+  'locale',
+  'created_at',
+  'expires_at',
+  'ended_at',
+  'end_reason',
+  'reality_checked_at',
+  'wagered',
+  'won',
+] as const;
+
+/**
+ * The session, its player, the degraded switch, the bet id's row, the RG profile, whether a bonus is
+ * active and the game's jackpot share, in one statement instead of seven (each a round trip on
+ * PostgreSQL, where the player's row is locked here, as `requirePlayer` did). Null when the session or
+ * its player does not exist: the caller then takes the step-by-step path, which names what is missing.
+ */
+async function readAuthorizeContext(
   tx: LedgerTx,
-  now: Date,
   scope: Scope,
   body: AuthorizeBody,
-): Promise<EffectResult> {
-  if ((await readSwitches(tx, scope.brand)).degraded) {
-    throw new WalletError(
-      'PLATFORM_DEGRADED',
-      'the platform is degraded; retry with backoff and the same key',
-    );
-  }
+): Promise<AuthorizeContext | null> {
+  const lock = tx.dialect === 'postgres' ? ' FOR UPDATE OF p' : '';
+  const rows = await tx.query<Record<string, unknown>>(
+    `SELECT ${SESSION_COLUMNS.map((c) => `s.${c}`).join(', ')},
+       p.currency AS player_currency, p.region AS player_region, p.kyc_status AS player_kyc_status,
+       (SELECT value FROM wallet_switches WHERE name = 'degraded') AS degraded,
+       (SELECT tombstone FROM wallet_bets b WHERE b.brand = s.brand AND b.provider = ? AND b.bet_id = ?) AS bet_tombstone,
+       (SELECT profile FROM wallet_rg_limits r WHERE r.brand = s.brand AND r.player_id = s.player_id) AS rg_profile,
+       (SELECT COUNT(*) FROM wallet_bonuses o WHERE o.brand = s.brand AND o.player_id = s.player_id AND o.state = 'active') AS active_bonuses,
+       (SELECT basis_points FROM wallet_jackpot_config j WHERE j.brand = s.brand AND j.game_id = s.game_id) AS jackpot_bps,
+       (SELECT basis_points FROM wallet_jackpot_config j WHERE j.brand = s.brand AND j.game_id = '*') AS jackpot_default_bps
+     FROM wallet_sessions s JOIN wallet_players p ON p.brand = s.brand AND p.player_id = s.player_id
+     WHERE s.brand = ? AND s.session_id = ?${lock}`,
+    [scope.provider, body.bet_id, scope.brand, body.session_id],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const session = Object.fromEntries(SESSION_COLUMNS.map((c) => [c, row[c]])) as unknown as SessionRow;
+  const bps = row.jackpot_bps ?? row.jackpot_default_bps;
+  return {
+    session,
+    player: {
+      brand: session.brand,
+      player_id: session.player_id,
+      currency: String(row.player_currency),
+      region: (row.player_region as string | null) ?? null,
+      kyc_status: row.player_kyc_status as PlayerRow['kyc_status'],
+    },
+    degraded: row.degraded === 'on',
+    existingBet: row.bet_tombstone == null ? null : { tombstone: BigInt(row.bet_tombstone as bigint) },
+    rgProfile: row.rg_profile ? (JSON.parse(String(row.rg_profile)) as RgProfile) : {},
+    hasActiveBonus: BigInt((row.active_bonuses as bigint | null) ?? 0n) > 0n,
+    jackpotBps: bps == null ? 0 : Number(bps),
+  };
+}
+
+/**
+ * Throws what is missing when `readAuthorizeContext` found no row, in the order the checks run:
+ * the degraded switch, the session, the session's player.
+ */
+async function refuseMissing(tx: LedgerTx, scope: Scope, body: AuthorizeBody): Promise<never> {
+  if ((await readSwitches(tx, scope.brand)).degraded) throw platformDegraded();
   const session = await requireSession(tx, scope.brand, body.session_id);
+  checkSessionPlayer(session, body);
+  await requirePlayer(tx, scope.brand, session.player_id);
+  throw new Error(`authorize: session ${body.session_id} and its player exist but were not read`);
+}
+
+const platformDegraded = () =>
+  new WalletError('PLATFORM_DEGRADED', 'the platform is degraded; retry with backoff and the same key');
+
+function checkSessionPlayer(session: SessionRow, body: AuthorizeBody): void {
   if (body.player_id && body.player_id !== session.player_id) {
     throw new WalletError(
       'PLAYER_NOT_FOUND',
       `session ${session.session_id} does not belong to player ${body.player_id}`,
     );
   }
-  const player = await requirePlayer(tx, scope.brand, session.player_id);
-  const existing = await findBet(tx, scope.brand, scope.provider, body.bet_id);
-  if (existing) throw takenBetId(existing, body.bet_id);
+}
+
+/** Session state, region, currency, amount and KYC, in the order a provider fixes them. */
+function checkPlayable(
+  context: AuthorizeContext,
+  scope: Scope,
+  body: AuthorizeBody,
+  now: Date,
+): { stake: bigint; currency: string } {
+  const { session, player } = context;
   const status = sessionStatus(session, now);
   if (status === 'ended') {
     throw new WalletError('SESSION_ENDED', `session ${session.session_id} was ended; open a new one`);
@@ -174,10 +256,26 @@ export async function authorizeBet(
     );
   }
   const stake = parseWire(body.amount, '/amount/amount').minor;
-  const currency = session.currency;
   checkKyc(player.kyc_status, player.player_id);
+  return { stake, currency: session.currency };
+}
 
-  const profile = await loadRgProfile(tx, scope.brand, player.player_id);
+/** A new bet: checks, then a hold per funding source (cash first, then bonus), jackpot share, events. */
+export async function authorizeBet(
+  ctx: WalletContext,
+  tx: LedgerTx,
+  now: Date,
+  scope: Scope,
+  body: AuthorizeBody,
+): Promise<EffectResult> {
+  const context = (await readAuthorizeContext(tx, scope, body)) ?? (await refuseMissing(tx, scope, body));
+  if (context.degraded) throw platformDegraded();
+  const { session, player } = context;
+  checkSessionPlayer(session, body);
+  if (context.existingBet) throw takenBetId(context.existingBet, body.bet_id);
+  const { stake, currency } = checkPlayable(context, scope, body, now);
+
+  const profile = context.rgProfile;
   const verdict = await evaluateRg(tx, { player, profile, session, stake, now });
   if (verdict.blocked) {
     throw new WalletError('RG_BLOCKED', verdict.blocked.message, { reason: verdict.blocked.reason }, [
@@ -195,7 +293,9 @@ export async function authorizeBet(
   }
 
   const events: WalletEvent[] = [];
-  const bonus = await activeBonus(tx, scope.brand, player.player_id, now, events);
+  const bonus = context.hasActiveBonus
+    ? await activeBonus(tx, scope.brand, player.player_id, now, events)
+    : null;
   if (bonus?.max_bet != null && stake > bonus.max_bet) {
     const limit = toWireMoney(bonus.max_bet, currency);
     throw new WalletError(
@@ -243,7 +343,7 @@ export async function authorizeBet(
   }
 
   let jackpot = 0n;
-  const basisPoints = await jackpotContributionBps(tx, scope.brand, session.game_id);
+  const basisPoints = context.jackpotBps;
   if (basisPoints > 0 && body.jackpot_contribution !== false) {
     jackpot = (stake * BigInt(basisPoints)) / 10_000n;
     if (jackpot > 0n) {
@@ -435,6 +535,44 @@ function assertSameParties(bet: BetRow, body: { player_id?: string; session_id?:
   }
 }
 
+/**
+ * The bet, locked, and its player. One statement on SQLite, where writers are serial; on PostgreSQL two,
+ * so the bet's row is locked before the player's as in rollback (a join locks in plan order, which
+ * could cross another transaction's order and deadlock).
+ */
+async function findBetAndPlayer(
+  tx: LedgerTx,
+  scope: Scope,
+  betId: string,
+): Promise<{ bet: BetRow; player: PlayerRow | null } | null> {
+  if (tx.dialect === 'postgres') {
+    const bet = await findBet(tx, scope.brand, scope.provider, betId, { lock: true });
+    return bet ? { bet, player: await lockPlayer(tx, scope.brand, bet.player_id) } : null;
+  }
+  const rows = await tx.query<
+    BetRow & { p_currency: string | null; p_region: string | null; p_kyc: string | null }
+  >(
+    `SELECT b.*, p.currency AS p_currency, p.region AS p_region, p.kyc_status AS p_kyc
+     FROM wallet_bets b LEFT JOIN wallet_players p ON p.brand = b.brand AND p.player_id = b.player_id
+     WHERE b.brand = ? AND b.provider = ? AND b.bet_id = ?`,
+    [scope.brand, scope.provider, betId],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const { p_currency, p_region, p_kyc, ...bet } = row;
+  const player =
+    p_currency === null
+      ? null
+      : {
+          brand: bet.brand,
+          player_id: bet.player_id,
+          currency: p_currency,
+          region: p_region,
+          kyc_status: p_kyc as PlayerRow['kyc_status'],
+        };
+  return { bet: bet as BetRow, player };
+}
+
 /** Credits a win (one part of it when `final: false`); the final part posts the hold to the house. */
 export async function settleBet(
   ctx: WalletContext,
@@ -445,7 +583,8 @@ export async function settleBet(
 ): Promise<EffectResult> {
   const winType = body.win_type ?? 'regular';
   const final = body.final ?? true;
-  let bet = await findBet(tx, scope.brand, scope.provider, body.bet_id, { lock: true });
+  const found = await findBetAndPlayer(tx, scope, body.bet_id);
+  let bet = found?.bet ?? null;
   if (!bet && winType === 'regular') {
     throw new WalletError(
       'BET_NOT_FOUND',
@@ -454,7 +593,7 @@ export async function settleBet(
   }
   if (bet) assertSameParties(bet, body);
   bet ??= await winOnlyBet(tx, now, scope, body);
-  const player = (await lockPlayer(tx, scope.brand, bet.player_id)) as PlayerRow;
+  const player = found?.player ?? ((await lockPlayer(tx, scope.brand, bet.player_id)) as PlayerRow);
   if (bet.state === 'rolled_back') {
     throw new WalletError('ALREADY_ROLLED_BACK', `bet ${bet.bet_id} was rolled back; it cannot be settled`);
   }
@@ -480,34 +619,36 @@ export async function settleBet(
     winType === 'jackpot' ? 'jackpot' : winType === 'promo' ? 'promo' : 'wins',
   );
   const meta = { bet_id: bet.bet_id, round_id: bet.round_id, trace_id: scope.traceId, win_type: winType };
-  await tx.postTransfers([
-    {
-      id: `${bet.hold_id}:win:${part}`,
-      debit: source,
-      credit: cashAccount(scope.brand, bet.player_id),
-      amount: split.cash,
-      currency,
-      kind: 'win',
-      metadata: meta,
-    },
-    ...(split.bonus > 0n
-      ? [
-          {
-            id: `${bet.hold_id}:win-bonus:${part}`,
-            debit: source,
-            credit: bonusAccount(scope.brand, bet.player_id),
-            amount: split.bonus,
-            currency,
-            kind: 'win',
-            metadata: meta,
-          },
-        ]
-      : []),
-  ]);
-  if (final) {
-    for (const id of openHolds(bet))
-      await tx.postPending({ id, final: true, kind: 'bet_settled', metadata: meta });
-  }
+  // The win and, when final, the post of the bet's holds: one set, checked and written together.
+  await tx.postBatch({
+    transfers: [
+      {
+        id: `${bet.hold_id}:win:${part}`,
+        debit: source,
+        credit: cashAccount(scope.brand, bet.player_id),
+        amount: split.cash,
+        currency,
+        kind: 'win',
+        metadata: meta,
+      },
+      ...(split.bonus > 0n
+        ? [
+            {
+              id: `${bet.hold_id}:win-bonus:${part}`,
+              debit: source,
+              credit: bonusAccount(scope.brand, bet.player_id),
+              amount: split.bonus,
+              currency,
+              kind: 'win',
+              metadata: meta,
+            },
+          ]
+        : []),
+    ],
+    posts: final
+      ? openHolds(bet).map((id) => ({ id, final: true, kind: 'bet_settled', metadata: meta }))
+      : [],
+  });
   await tx.exec(
     `UPDATE wallet_bets SET won = won + ?, parts = ?, state = ?, updated_at = ? WHERE brand = ? AND provider = ? AND bet_id = ?`,
     [
@@ -590,7 +731,8 @@ export async function rollbackBet(
 ): Promise<EffectResult> {
   // An amount in a rollback is validated like any other, tombstone or not.
   const named = body.amount ? parseWire(body.amount, '/amount/amount').minor : undefined;
-  let bet = await findBet(tx, scope.brand, scope.provider, body.bet_id, { lock: true });
+  const found = await findBetAndPlayer(tx, scope, body.bet_id);
+  let bet = found?.bet ?? null;
   const rollbackId = mintId('rb');
   const reason = body.reason?.slice(0, 255);
   // An authorize of the same bet may commit between our read and our tombstone: then there is a
@@ -644,7 +786,7 @@ export async function rollbackBet(
     bet = await findBet(tx, scope.brand, scope.provider, body.bet_id, { lock: true });
     if (!bet) throw new Error(`bet ${body.bet_id}: its id is taken but no row is visible`);
   }
-  const player = (await lockPlayer(tx, scope.brand, bet.player_id)) as PlayerRow | null;
+  const player = found?.player ?? ((await lockPlayer(tx, scope.brand, bet.player_id)) as PlayerRow | null);
   if (bet.state === 'rolled_back') {
     throw new WalletError('ALREADY_ROLLED_BACK', `bet ${bet.bet_id} was already rolled back`);
   }
@@ -670,20 +812,24 @@ export async function rollbackBet(
     );
   }
   const meta = { bet_id: bet.bet_id, round_id: bet.round_id, trace_id: scope.traceId };
-  for (const id of openHolds(bet)) await tx.voidPending({ id, kind: 'bet_rolled_back', metadata: meta });
-  if (bet.jackpot_contribution > 0n) {
-    await tx.postTransfers([
-      {
-        id: `${bet.hold_id}:jackpot:void`,
-        debit: houseOf(scope.brand, 'jackpot'),
-        credit: houseOf(scope.brand, 'bets'),
-        amount: bet.jackpot_contribution,
-        currency,
-        kind: 'jackpot_contribution_void',
-        metadata: meta,
-      },
-    ]);
-  }
+  // The holds' voids and the jackpot share's return: one set.
+  await tx.postBatch({
+    voids: openHolds(bet).map((id) => ({ id, kind: 'bet_rolled_back', metadata: meta })),
+    transfers:
+      bet.jackpot_contribution > 0n
+        ? [
+            {
+              id: `${bet.hold_id}:jackpot:void`,
+              debit: houseOf(scope.brand, 'jackpot'),
+              credit: houseOf(scope.brand, 'bets'),
+              amount: bet.jackpot_contribution,
+              currency,
+              kind: 'jackpot_contribution_void',
+              metadata: meta,
+            },
+          ]
+        : [],
+  });
   await tx.exec(
     `UPDATE wallet_bets SET state = 'rolled_back', updated_at = ? WHERE brand = ? AND provider = ? AND bet_id = ?`,
     [now.toISOString(), scope.brand, scope.provider, bet.bet_id],
