@@ -1,7 +1,7 @@
 import { type CurrencyAccountRef, houseMayGoNegative } from './accounts.ts';
 import { Outbox } from './outbox.ts';
 import { ledgerMigrations, type Migration, migrationsTable } from './schema.ts';
-import type { Dialect, StorageDriver } from './storage/driver.ts';
+import type { Dialect, SqlSession, StorageDriver } from './storage/driver.ts';
 import { PostgresDriver } from './storage/postgres.ts';
 import { type GroupCommitOptions, SqliteDriver } from './storage/sqlite.ts';
 import { type LedgerContext, LedgerTx } from './transaction.ts';
@@ -37,6 +37,7 @@ const MIGRATION_LOCK = 0x0c0c;
 export class Ledger {
   readonly outbox: Outbox;
   private readonly context: LedgerContext;
+  private readonly statementListeners = new Set<(sql: string) => void>();
 
   constructor(
     private readonly driver: StorageDriver,
@@ -77,7 +78,7 @@ export class Ledger {
   async transaction<T>(work: (tx: LedgerTx) => Promise<T>): Promise<T> {
     let committed: LedgerTx | undefined;
     const result = await this.driver.transaction(async (session) => {
-      const tx = new LedgerTx(session, this.context);
+      const tx = new LedgerTx(this.observed(session), this.context);
       const value = await work(tx);
       committed = tx;
       return value;
@@ -87,6 +88,37 @@ export class Ledger {
       if (committed.enqueuedEvents > 0) this.outbox.notifyEnqueued();
     }
     return result;
+  }
+
+  /**
+   * Calls `listener` with every statement a transaction of this ledger runs (not BEGIN/COMMIT): what
+   * the statement-budget tests count, and a hook for query logging. Returns the unsubscribe.
+   */
+  onStatement(listener: (sql: string) => void): () => void {
+    this.statementListeners.add(listener);
+    return () => this.statementListeners.delete(listener);
+  }
+
+  private observed(session: SqlSession): SqlSession {
+    if (this.statementListeners.size === 0) return session;
+    const tell = (sql: string) => {
+      for (const listener of this.statementListeners) listener(sql);
+    };
+    return {
+      dialect: session.dialect,
+      query: (sql, params) => {
+        tell(sql);
+        return session.query(sql, params);
+      },
+      exec: (sql, params) => {
+        tell(sql);
+        return session.exec(sql, params);
+      },
+      script: (sql) => {
+        tell(sql);
+        return session.script(sql);
+      },
+    };
   }
 
   /**
