@@ -138,6 +138,17 @@ describe('sandbox --secure: the admin side needs the admin token', () => {
         expectRefusal(answer, `${who}: ${method} ${route}`);
       }
     }
+    // The guard sits on the routes, not on a URL prefix: an encoded path that reaches a route meets it too.
+    for (const route of ['/%73andbox/faults', '/sandbox/%66aults', '/sandbox/faults/']) {
+      const answer = await call(`${secure.url}${route}`, {
+        method: 'POST',
+        dispatcher: caOnly,
+        body: { kind: 'wallet_outage', duration_s: 60 },
+      });
+      expect([401, 404], `${route}: ${answer.text}`).toContain(answer.status);
+    }
+    const head = await call(`${secure.url}/sandbox/faults`, { method: 'HEAD', dispatcher: caOnly });
+    expect(head.status).toBe(401);
     expect(secure.faults.list()).toEqual([]);
     expect(secure.emulators.walletDelayMs).toBe(0);
     expect(await secure.wallet().listPlayers('brand-7')).toEqual(before);
