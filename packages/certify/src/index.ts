@@ -28,6 +28,7 @@ export { SANDBOX_EVENT_STREAM_PATH, SseEventFeed } from './events/sse.ts';
 export { isLoopback, type LoadSummary, runLoad } from './load/generator.ts';
 export { Platform } from './platform.ts';
 export { fingerprint, redactHeaders, redactText } from './redaction.ts';
+export { adminHeaders, SANDBOX_ADMIN_TOKEN_HEADER } from './sandbox-admin.ts';
 export { DEFAULT_PROFILE, loadProfile, type Profile, type TestPlayer } from './profile.ts';
 export { type ProgressSink, silentProgress, terminalProgress } from './progress.ts';
 export { renderHtml } from './reports/html.ts';

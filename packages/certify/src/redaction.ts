@@ -17,6 +17,8 @@ const SECRET_HEADERS = new Set([
   'x-signature',
   'cookie',
   'set-cookie',
+  // A secure croupier sandbox's admin token (sandbox-admin.ts).
+  'x-croupier-admin-token',
 ]);
 
 /** JSON fields that carry a credential in a request or response body. */

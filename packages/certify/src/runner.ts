@@ -23,6 +23,7 @@ import {
   type ScenarioRunOptions,
 } from './scenario.ts';
 import { replayDifferences } from './replays.ts';
+import { adminHeaders, adminRefusal } from './sandbox-admin.ts';
 import { allScenarios } from './scenarios/index.ts';
 import { TestData } from './test-data.ts';
 import type { SecuritySummary } from './reports/security-summary.ts';
@@ -41,6 +42,12 @@ export interface CertifyOptions {
   events?: EventFeed | false;
   faults?: FaultControl | false;
   signer?: RequestSigner;
+  /**
+   * The admin token of a secure croupier sandbox (`croupier sandbox --secure` writes it to admin.token):
+   * sent only on calls to its admin API, which create the run's players, press fault buttons, stream
+   * events and expire sessions. Without it a secure sandbox refuses those and the scenarios needing them skip.
+   */
+  adminToken?: string;
   /** CA, client certificate and key (PEM) for an https/mTLS target, e.g. from `loadCredentials`. */
   tls?: TlsMaterial;
   sloP95Ms?: number;
@@ -174,7 +181,14 @@ async function certify(options: CertifyOptions): Promise<RunResult> {
   };
 
   await ensureReachable(options.target);
-  const { profile, players } = await provisionPlayers(options.target, baseHeaders, requestedProfile);
+  const admin = adminHeaders(baseHeaders, options.adminToken);
+  const refused = await adminRefusal(options.target, admin);
+  if (refused !== undefined) {
+    progress.warn(
+      `the target's sandbox admin API answered ${refused}${options.adminToken ? ' to the admin token given' : ''}: certify plays with the profile's players, and scenarios needing fault buttons, its event stream or the expire-session hook skip. For a secure croupier sandbox pass --admin-token-file .croupier/sandbox/certs/admin.token`,
+    );
+  }
+  const { profile, players } = await provisionPlayers(options.target, admin, requestedProfile);
   const wantsEvents = selected.some((s) => s.category === 'events');
   let events: EventFeed | undefined;
   if (options.events) events = options.events;
@@ -188,7 +202,7 @@ async function certify(options: CertifyOptions): Promise<RunResult> {
         events = undefined;
       }
     } else {
-      events = await SseEventFeed.connect(options.target, baseHeaders);
+      events = await SseEventFeed.connect(options.target, admin);
     }
   }
   if (events && options.events) await events.start();
@@ -197,7 +211,7 @@ async function certify(options: CertifyOptions): Promise<RunResult> {
       ? undefined
       : (options.faults ??
         (selected.some((s) => s.category === 'chaos')
-          ? await HttpFaultControl.probe(options.target, baseHeaders)
+          ? await HttpFaultControl.probe(options.target, admin)
           : undefined));
 
   const runOptions: ScenarioRunOptions = {
@@ -208,6 +222,7 @@ async function certify(options: CertifyOptions): Promise<RunResult> {
     eventLagBudgetMs: options.eventLagBudgetMs ?? 5000,
     clockSkewToleranceMs: options.clockSkewToleranceMs ?? DEFAULT_CLOCK_SKEW_TOLERANCE_MS,
     securityExpected: options.securityExpected ?? false,
+    ...(options.adminToken ? { adminHeaders: adminHeaders({}, options.adminToken) } : {}),
     ...(options.tls ? { tls: options.tls } : {}),
   };
 

@@ -124,6 +124,8 @@ export interface ScenarioRunOptions {
   /** How far an event's occurred_at may lie outside its request, either way, before the clocks disagree. */
   clockSkewToleranceMs: number;
   securityExpected: boolean;
+  /** Extra headers for the target's sandbox admin hooks (a secure sandbox's admin token), never for contract calls. */
+  adminHeaders?: Record<string, string>;
   /** Client certificate and CA for an mTLS target (the load generator opens its own connections). */
   tls?: TlsMaterial;
 }

@@ -45,11 +45,14 @@ let dir: string;
 let plain: RunningSandbox;
 let secure: RunningSandbox;
 let credentialsFile: string;
+let adminTokenFile: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'croupier-cli-certify-'));
   plain = await startSandbox({ port: 0, dataDir: path.join(dir, 'plain') });
-  const { security, summary } = await createSandboxSecurity({ certsDir: path.join(dir, 'certs') });
+  const created = await createSandboxSecurity({ certsDir: path.join(dir, 'certs') });
+  const { security, summary } = created;
   credentialsFile = /(\S+credentials\.json)/.exec(summary)?.[1] as string;
+  adminTokenFile = created.adminTokenFile;
   secure = await startSandbox({ port: 0, dataDir: path.join(dir, 'secure'), security });
 }, 60_000);
 afterAll(async () => {
@@ -90,12 +93,17 @@ describe('croupier certify: the verdict', () => {
 });
 
 describe('croupier certify --credentials: no secret in any report, log or request log', () => {
-  /** The sandbox's request log, read through its admin API as a provider would. */
+  const adminToken = () => readFileSync(adminTokenFile, 'utf8').trim();
+
+  /** The sandbox's request log, read through its admin API as its operator would. */
   async function requestLog(): Promise<string> {
     const credentials = loadCredentials(credentialsFile, secure.url);
     const agent = new Agent({ connect: { ca: credentials.tls?.ca } });
     try {
-      const answer = await request(`${secure.url}/sandbox/requests?limit=2000`, { dispatcher: agent });
+      const answer = await request(`${secure.url}/sandbox/requests?limit=2000`, {
+        dispatcher: agent,
+        headers: { 'x-croupier-admin-token': adminToken() },
+      });
       expect(answer.statusCode).toBe(200);
       return await answer.body.text();
     } finally {
@@ -109,6 +117,7 @@ describe('croupier certify --credentials: no secret in any report, log or reques
       'client secret': credentials.file.client_secret,
       'signing key': pemBody(credentials.file.signing.privateKeyPem),
       ...(credentials.tls?.key ? { 'TLS client key': pemBody(credentials.tls.key) } : {}),
+      'sandbox admin token': adminToken(),
     };
   }
 
@@ -132,6 +141,8 @@ describe('croupier certify --credentials: no secret in any report, log or reques
       secure.url,
       '--credentials',
       credentialsFile,
+      '--admin-token-file',
+      adminTokenFile,
       '--out',
       out,
       ...BEHAVIOUR_FLAGS,
@@ -152,6 +163,8 @@ describe('croupier certify --credentials: no secret in any report, log or reques
     const report = readFileSync(path.join(out, 'report.json'), 'utf8');
     expect(report).toMatch(/"authorization": "Bearer sha256:[0-9a-f]{8}"/);
     expect(report).toMatch(/"x-signature": "sha256:[0-9a-f]{8}"/);
+    // The admin token went with the expire-session hook: a fingerprint stands in for it too.
+    expect(report).toMatch(/"x-croupier-admin-token": "sha256:[0-9a-f]{8}"/);
   }, 180_000);
 
   it('no token or X-Signature value certify actually sent appears in any report or the request log', async () => {
@@ -176,6 +189,7 @@ describe('croupier certify --credentials: no secret in any report, log or reques
       profile: DEFAULT_PROFILE,
       signer: recording(credentials.signer),
       ...(credentials.tls ? { tls: credentials.tls } : {}),
+      adminToken: adminToken(),
       securityExpected: true,
       ...BEHAVIOUR_RUN,
     });

@@ -139,17 +139,23 @@ async function stopExample(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Runs examples against a server example that stays up meanwhile; faults are cleared after each. */
+/**
+ * Runs examples against a server example that stays up meanwhile; faults are cleared after each (a
+ * secure sandbox's through its https URL, with the CA and admin token it wrote).
+ */
 async function withServer(
   server: string,
   lines: string[],
   results: Map<string, { code: number; out: string }>,
 ) {
   const { child } = await startExample(server);
+  const clear = server.includes('--secure')
+    ? 'croupier sandbox clear --url https://127.0.0.1:4020'
+    : 'croupier sandbox clear';
   try {
     for (const line of lines) {
       results.set(line, await runExample(line));
-      await runExample('croupier sandbox clear');
+      await runExample(clear);
     }
   } finally {
     await stopExample(child);

@@ -11,7 +11,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { errorCatalogue } from '@croupier/server';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { ADMIN_SESSION_COOKIE, type AdminGuard, sessionCookieOptions } from './admin-guard.ts';
 import { FAULT_KINDS, type FaultKind } from './faults.ts';
 
 /** One input of the fault form; `name` is the field of `POST /sandbox/faults`. */
@@ -228,15 +229,83 @@ export function consolePage(): { html: string; csp: string } {
   return rendered;
 }
 
-export async function consoleRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/', async (_request, reply) => reply.redirect('/console'));
-  app.get('/console', async (_request, reply) => {
-    const { html, csp } = consolePage();
-    return reply
-      .type('text/html; charset=utf-8')
-      .header('content-security-policy', csp)
-      .header('x-content-type-options', 'nosniff')
-      .header('cache-control', 'no-store')
-      .send(html);
-  });
+const LOGIN_CSS =
+  'body{font:15px/1.5 system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;color:#1d232a}' +
+  'h1{font-size:1.3rem}input{font:inherit;width:100%;padding:.4rem;margin:.3rem 0 .8rem;box-sizing:border-box}' +
+  'button{font:inherit;padding:.4rem 1.2rem}code{background:#eef1f4;padding:0 .25rem}.error{color:#a4161a}';
+
+/** The sign-in page of a secure sandbox's console: a form, no script. */
+function loginPage(error?: string): { html: string; csp: string } {
+  const html = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>croupier sandbox console: sign in</title>
+<link rel="icon" href="data:,">
+<style>${LOGIN_CSS}</style>
+</head>
+<body>
+<h1>croupier sandbox console</h1>
+<p>This sandbox runs with security on: its console and admin API answer only to the platform's admin.
+Paste the admin token that <code>croupier sandbox --secure</code> wrote beside its CA
+(<code>cat .croupier/sandbox/certs/admin.token</code> by default; the banner shows its fingerprint).</p>
+${error ? `<p class="error" data-testid="login-error">${error}</p>` : ''}
+<form method="post" action="/console/login" data-testid="login-form">
+<label>admin token<input type="password" name="token" autocomplete="off" autofocus required data-testid="login-token"></label>
+<button type="submit" data-testid="login-submit">sign in</button>
+</form>
+</body>
+</html>`;
+  const csp = [
+    "default-src 'none'",
+    `style-src ${sha256(LOGIN_CSS)}`,
+    'img-src data:',
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+  return { html, csp };
+}
+
+const sendPage = (reply: FastifyReply, page: { html: string; csp: string }) =>
+  reply
+    .type('text/html; charset=utf-8')
+    .header('content-security-policy', page.csp)
+    .header('x-content-type-options', 'nosniff')
+    .header('cache-control', 'no-store')
+    .send(page.html);
+
+export interface ConsoleOptions {
+  /** Secure mode: the console opens only to an admin session, signed in at `/console/login`. */
+  guard?: AdminGuard;
+}
+
+export function consoleRoutes(options: ConsoleOptions = {}) {
+  const { guard } = options;
+  return async (app: FastifyInstance): Promise<void> => {
+    app.get('/', async (_request, reply) => reply.redirect('/console'));
+    app.get('/console', async (request, reply) => {
+      if (guard && !guard.admits(request)) return reply.redirect('/console/login', 303);
+      return sendPage(reply, consolePage());
+    });
+    if (!guard) return;
+
+    app.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 4096 },
+      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+    );
+    app.get('/console/login', async (_request, reply) => sendPage(reply, loginPage()));
+    app.post('/console/login', async (request, reply) => {
+      const body = request.body as Record<string, unknown> | undefined;
+      const token = typeof body?.token === 'string' ? body.token : '';
+      const session = guard.signIn(token);
+      if (!session) {
+        reply.code(401);
+        return sendPage(reply, loginPage('That is not the admin token of this sandbox.'));
+      }
+      return reply.setCookie(ADMIN_SESSION_COOKIE, session, sessionCookieOptions).redirect('/console', 303);
+    });
+  };
 }

@@ -18,6 +18,7 @@ import {
 } from '@croupier/wallet';
 import type { FastifyInstance } from 'fastify';
 import { adminRoutes } from './admin-api.ts';
+import { createAdminGuard } from './admin-guard.ts';
 import { consoleRoutes } from './console.ts';
 import { DelayedOutbox } from './delayed-outbox.ts';
 import { EventTap, TEST_TOPIC_PREFIX, WALLET_EVENTS_SUBJECT } from './event-tap.ts';
@@ -111,8 +112,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const app = await createWalletServer({
     wallet: current,
     bodyLimit: 64 * 1024,
-    // Client certificates are asked for but checked per operation by the security plugin, so the
-    // console and admin API stay reachable with only the CA.
+    // Client certificates are asked for but checked per operation by the security plugin: the console
+    // and admin API need none (they need the admin token instead, see admin-guard.ts).
     ...(tls
       ? { https: { key: tls.key, cert: tls.cert, ca: tls.ca, requestCert: true, rejectUnauthorized: false } }
       : {}),
@@ -143,21 +144,30 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 
   const schemas = loadSchemaRegistry(options.schemasDir ?? eventSchemasDir);
   await app.register(schemaRegistryRoutes(schemas), { prefix: '/schema-registry' });
+  // In secure mode the admin side answers only to the admin token (or a console session opened with it).
+  const admin = options.security?.admin;
+  const guard = admin ? createAdminGuard(admin.token) : undefined;
+  const refuseStrangers = guard ? await guard.install(app) : undefined;
   await app.register(
-    adminRoutes({
-      wallet: () => current,
-      faults,
-      tap,
-      requests,
-      emulators,
-      reset,
-      transport: transport as EventTransport,
-      security: options.security,
-      defaults: { brand: SANDBOX_BRAND, provider: SANDBOX_PROVIDER, region: SANDBOX_REGION },
-    }),
+    async (scope) => {
+      if (refuseStrangers) scope.addHook('onRequest', refuseStrangers);
+      await scope.register(
+        adminRoutes({
+          wallet: () => current,
+          faults,
+          tap,
+          requests,
+          emulators,
+          reset,
+          transport: transport as EventTransport,
+          security: options.security,
+          defaults: { brand: SANDBOX_BRAND, provider: SANDBOX_PROVIDER, region: SANDBOX_REGION },
+        }),
+      );
+    },
     { prefix: '/sandbox' },
   );
-  await app.register(consoleRoutes);
+  await app.register(consoleRoutes(guard ? { guard } : {}));
 
   try {
     await app.listen({ port: options.port ?? 0, host });

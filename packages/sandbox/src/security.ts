@@ -22,4 +22,9 @@ export interface SandboxSecurity {
   collector?: SecuritySummaryCollector;
   issueCredentials?(tenancy: { brand?: string; region?: string; provider: string }): ProviderCredentials;
   install(app: FastifyInstance): Promise<void>;
+  /**
+   * The platform's admin credential: with it set, `/sandbox/*` and the console answer only to this
+   * token (see admin-guard.ts). `tokenFile` is where it was written for the operator's tools.
+   */
+  admin?: { token: string; tokenFile: string };
 }

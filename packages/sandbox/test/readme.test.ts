@@ -1,9 +1,10 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -28,13 +29,46 @@ if (!free)
     `skipping the README curl test: ports ${DEFAULT_PORTS.join('/')} are in use (a sandbox is running?)`,
   );
 
-/** The first ```sh block after the "First calls" heading, one command per line. */
-async function readmeCurlLines(): Promise<string[]> {
+/** The first ```sh block after a heading of the README, one command per line. */
+async function readmeCurlLines(heading = '## First calls'): Promise<string[]> {
   const readme = await readFile(path.join(root, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## First calls'));
+  const section = readme.slice(readme.indexOf(heading));
   const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
   return block.split('\n').filter((line) => line.trim() !== '' && !line.trim().startsWith('#'));
 }
+
+/** The lines in one bash session (variables carry over), with each line's exit status and output. */
+async function runLines(
+  lines: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Array<{ line: string; status: number; text: string }>> {
+  const script = lines.map((line, i) => `${line}\nprintf '\\n<<<%d:%d>>>\\n' ${i} $?`).join('\n');
+  const file = path.join(dir, `readme-${randomUUID()}.sh`);
+  await writeFile(file, script);
+  const { stdout } = await promisify(execFile)('bash', [file], { cwd, env, timeout: 90_000 });
+  return lines.map((line, i) => {
+    const marker = new RegExp(`<<<${i}:(\\d+)>>>`).exec(stdout);
+    const before = stdout.slice(0, marker?.index ?? 0);
+    const previous = i === 0 ? -1 : stdout.indexOf(`<<<${i - 1}:`);
+    const text = before.slice(previous === -1 ? 0 : before.indexOf('>>>', previous) + 3).trim();
+    return { line, status: Number(marker?.[1] ?? -1), text };
+  });
+}
+
+/** `croupier` as the monorepo runs it (`pnpm croupier …`), for a project directory outside the repository. */
+function startCroupier(args: string[], cwd: string): { child: ChildProcess; output: () => string } {
+  const started = spawn(process.execPath, ['--import', tsxLoader, cliBin, ...args], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  started.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  started.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return { child: started, output: () => text };
+}
+const tsxLoader = pathToFileURL(path.join(root, 'node_modules/tsx/dist/esm/index.mjs')).href;
+const cliBin = path.join(root, 'packages/cli/src/bin.ts');
 
 let dir: string;
 let child: ChildProcess;
@@ -81,17 +115,7 @@ describe.skipIf(!free)('the README, verbatim', () => {
     const lines = await readmeCurlLines();
     expect(lines.length).toBeGreaterThanOrEqual(10);
     // One bash session (SESSION carries over), with a marker and the exit status after each line.
-    const script = lines.map((line, i) => `${line}\nprintf '\\n<<<%d:%d>>>\\n' ${i} $?`).join('\n');
-    const file = path.join(dir, 'readme.sh');
-    await writeFile(file, script);
-    const { stdout } = await promisify(execFile)('bash', [file], { cwd: root, timeout: 60_000 });
-    const results = lines.map((line, i) => {
-      const marker = new RegExp(`<<<${i}:(\\d+)>>>`).exec(stdout);
-      const before = stdout.slice(0, marker?.index ?? 0);
-      const previous = i === 0 ? -1 : stdout.indexOf(`<<<${i - 1}:`);
-      const text = before.slice(previous === -1 ? 0 : before.indexOf('>>>', previous) + 3).trim();
-      return { line, status: Number(marker?.[1] ?? -1), text };
-    });
+    const results = await runLines(lines, root);
     for (const r of results) expect(r.status, r.line).toBe(0);
     const answer = (fragment: string) => results.find((r) => r.line.includes(fragment))?.text ?? '';
     expect(answer('4010/health')).toContain('"status"');
@@ -115,4 +139,49 @@ describe.skipIf(!free)('the README, verbatim', () => {
     expect(await exited).toBe(0);
     expect(output).toContain('stopping the sandbox');
   }, 30_000);
+});
+
+describe.skipIf(!free)('the README, verbatim: the admin side of --secure', () => {
+  it('refuses the admin API without the admin token and answers it, and the CLI, with it', async () => {
+    // A project directory of its own: `--secure` writes .croupier/sandbox/certs/ where it runs.
+    const project = await mkdtemp(path.join(os.tmpdir(), 'croupier-readme-secure-'));
+    const bin = path.join(project, '.bin');
+    await mkdir(bin);
+    await writeFile(
+      path.join(bin, 'pnpm'),
+      `#!/bin/sh\n[ "$1" = croupier ] || exit 127\nshift\nexec "${process.execPath}" --import "${tsxLoader}" "${cliBin}" "$@"\n`,
+      { mode: 0o755 },
+    );
+    const secure = startCroupier(['sandbox', '--secure'], project);
+    try {
+      const deadline = Date.now() + 90_000;
+      while (!secure.output().includes('Ctrl-C stops it.')) {
+        if (secure.child.exitCode !== null) throw new Error(`sandbox --secure exited: ${secure.output()}`);
+        if (Date.now() > deadline) throw new Error(`sandbox --secure did not come up: ${secure.output()}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const token = (
+        await readFile(path.join(project, '.croupier/sandbox/certs/admin.token'), 'utf8')
+      ).trim();
+      expect(secure.output()).toContain('.croupier/sandbox/certs/admin.token (sha256:');
+      expect(secure.output()).not.toContain(token);
+
+      const lines = await readmeCurlLines('### The admin side in secure mode');
+      expect(lines.length).toBe(5);
+      const results = await runLines(lines, project, { ...process.env, PATH: `${bin}:${process.env.PATH}` });
+      for (const r of results) expect(r.status, `${r.line}\n${r.text}`).toBe(0);
+      const [refused, answered, pressed, listed, cleared] = results.map((r) => r.text);
+      expect(JSON.parse(refused ?? '')).toMatchObject({ code: 'UNAUTHORIZED', retryable: false });
+      expect(JSON.parse(answered ?? '')).toEqual({ faults: [] });
+      expect(pressed).toMatch(/fault f_\w+ \(wallet_outage\) on until/);
+      expect(listed).toMatch(/f_\w+ {2}wallet_outage/);
+      expect(cleared).toContain('every fault is off');
+      for (const r of results) expect(r.text).not.toContain(token);
+    } finally {
+      const exited = new Promise((resolve) => secure.child.once('exit', resolve));
+      secure.child.kill('SIGTERM');
+      await exited;
+      await rm(project, { recursive: true, force: true });
+    }
+  }, 150_000);
 });

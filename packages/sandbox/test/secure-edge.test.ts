@@ -26,6 +26,7 @@ let sandbox: RunningSandbox;
 let credentialsFile: string;
 let caOnly: Agent;
 let withCertificate: Agent;
+let adminToken: string;
 /** Things that exist, so an operation let through would have something to change. */
 const live = {
   sessionId: '',
@@ -40,6 +41,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'croupier-secure-edge-'));
   const { security, summary } = await createSandboxSecurity({ certsDir: path.join(dir, 'certs') });
   credentialsFile = /(\S+credentials\.json)/.exec(summary)?.[1] as string;
+  adminToken = security.admin?.token ?? '';
   sandbox = await startSandbox({ port: 0, dataDir: dir, security });
   const credentials = loadCredentials(credentialsFile, sandbox.url);
   caOnly = new Agent({ connect: { ca: credentials.tls?.ca } });
@@ -82,8 +84,9 @@ async function books(): Promise<string> {
   const session = await wallet.getSession(scope(), live.sessionId);
   const ledger = await request(`${sandbox.url}/sandbox/bets/${live.betId}/ledger`, {
     dispatcher: caOnly,
-    headers: tenant,
+    headers: { ...tenant, 'x-croupier-admin-token': adminToken },
   });
+  expect(ledger.statusCode).toBe(200);
   return JSON.stringify({ balances, session: session.body, ledger: await ledger.body.json() });
 }
 

@@ -12,6 +12,7 @@ export async function expireSession(ctx: ScenarioContext, sessionId: string): Pr
     method: hook.method,
     path: hook.path.replace('{session_id}', encodeURIComponent(sessionId)),
     body: hook.body ?? {},
+    ...(ctx.options.adminHeaders ? { headers: ctx.options.adminHeaders } : {}),
     label: 'expire-session hook',
   });
   if (response.status === 404 || response.status === 405 || response.status === 501) {

@@ -1,6 +1,7 @@
 import type { ReportFormat } from '@croupier/certify';
 import { CATEGORIES } from '@croupier/certify/scenario';
 import type { Command } from 'commander';
+import { ADMIN_TOKEN_HEADER, readAdminToken } from '../sandbox-admin.ts';
 
 interface CertifyFlags {
   target?: string;
@@ -22,6 +23,7 @@ interface CertifyFlags {
   security?: boolean;
   strict?: boolean;
   credentials?: string;
+  adminTokenFile?: string;
   list?: boolean;
   junit?: boolean;
   json?: boolean;
@@ -83,6 +85,10 @@ export function registerCertify(program: Command): void {
       'credentials JSON from `croupier sandbox keys` (client certificate, OAuth2 client, signing key): sign every request, present the certificate, and expect security to be enforced',
     )
     .option(
+      '--admin-token-file <file>',
+      "a secure croupier sandbox's admin token (`croupier sandbox --secure` writes .croupier/sandbox/certs/admin.token): certify creates its own players, presses fault buttons, reads the event stream and expires sessions through the admin API with it",
+    )
+    .option(
       '--list',
       'list the scenarios (id, category, title, and the error codes and rules each covers) and exit without running',
     )
@@ -110,7 +116,7 @@ Examples:
 With events on NATS JetStream (after \`croupier sandbox --nats-url nats://127.0.0.1:4222\`):
   $ croupier certify --target http://127.0.0.1:4020 --only events --nats nats://127.0.0.1:4222 --event-lag-ms 2000
 With mTLS, tokens and signatures (after \`croupier sandbox --secure\`, in the same directory):
-  $ croupier certify --target https://127.0.0.1:4020 --credentials .croupier/sandbox/certs/brand-7.EU.studio-x/credentials.json --load-rate 20 --slo-p95 500
+  $ croupier certify --target https://127.0.0.1:4020 --credentials .croupier/sandbox/certs/brand-7.EU.studio-x/credentials.json --admin-token-file .croupier/sandbox/certs/admin.token --load-rate 20 --slo-p95 500
 (TLS and a signature on every request cost CPU: on a 2-core machine 20 rounds/s is what the load phase can meet.)
 
 Against a croupier sandbox, certify bets with players it creates (POST /sandbox/players) and leaves the
@@ -159,7 +165,11 @@ A players profile (YAML; players.yaml, naming the sandbox's seeded players):
         region: flags.region,
       });
       const credentials = flags.credentials ? loadCredentials(flags.credentials, target) : undefined;
-      await warnAboutActiveFaults(target);
+      const adminToken = flags.adminTokenFile ? readAdminToken(flags.adminTokenFile) : undefined;
+      await warnAboutActiveFaults(target, {
+        ...(credentials?.tls ? { ca: credentials.tls.ca } : {}),
+        ...(adminToken ? { adminToken } : {}),
+      });
       const run = await runCertification({
         target,
         contractPath: flags.contract,
@@ -177,6 +187,7 @@ A players profile (YAML; players.yaml, naming the sandbox's seeded players):
         concurrency: positive(flags.concurrency, '--concurrency'),
         scenarioTimeoutMs: positive(flags.timeout, '--timeout'),
         securityExpected: Boolean(flags.security) || credentials !== undefined,
+        ...(adminToken ? { adminToken } : {}),
         ...(credentials
           ? { signer: credentials.signer, ...(credentials.tls ? { tls: credentials.tls } : {}) }
           : {}),
@@ -197,11 +208,24 @@ A players profile (YAML; players.yaml, naming the sandbox's seeded players):
  * when the target is a croupier sandbox with faults on, say so before starting. Any other target,
  * or one that cannot be asked, is left alone.
  */
-async function warnAboutActiveFaults(target: string): Promise<void> {
+async function warnAboutActiveFaults(
+  target: string,
+  access: { ca?: string; adminToken?: string },
+): Promise<void> {
+  const { Agent, request } = await import('undici');
+  const dispatcher = access.ca ? new Agent({ connect: { ca: access.ca } }) : undefined;
   try {
-    const response = await fetch(new URL('/sandbox/faults', target), { signal: AbortSignal.timeout(2000) });
-    if (!response.ok) return;
-    const body = (await response.json()) as {
+    const response = await request(new URL('/sandbox/faults', target), {
+      headers: access.adminToken ? { [ADMIN_TOKEN_HEADER]: access.adminToken } : {},
+      headersTimeout: 2000,
+      bodyTimeout: 2000,
+      ...(dispatcher ? { dispatcher } : {}),
+    });
+    if (response.statusCode !== 200) {
+      await response.body.dump();
+      return;
+    }
+    const body = (await response.body.json()) as {
       faults?: Array<{ id: string; kind: string; expires_at?: string }>;
     };
     const faults = body.faults ?? [];
@@ -215,5 +239,7 @@ async function warnAboutActiveFaults(target: string): Promise<void> {
     );
   } catch {
     // Not a sandbox, not reachable yet, or TLS we cannot speak here: certify itself will say.
+  } finally {
+    await dispatcher?.close();
   }
 }

@@ -1,6 +1,7 @@
 import type { RunningMock, RunningSandbox } from '@croupier/sandbox';
 import { FAULT_DESCRIPTIONS, FAULT_KINDS } from '@croupier/sandbox/fault-kinds';
 import { type Command, InvalidArgumentError } from 'commander';
+import { type AdminFlags, adminOptions, callAdmin, DEFAULT_ADMIN_TOKEN_FILE } from '../sandbox-admin.ts';
 
 const DEFAULT_URL = 'http://127.0.0.1:4020';
 
@@ -48,7 +49,9 @@ export function registerSandbox(program: Command): void {
       'after',
       `
 Security is off by default (first contact: no certificates, tokens or signatures); --secure turns
-everything on and prints where the credentials are.
+everything on and prints where the credentials are. With --secure the admin side (/sandbox/*, the
+console) answers only to the admin token written to <certs-dir>/admin.token; the admin commands
+below read it (and the CA) from there, the console asks for it once.
 
 Examples:
   $ croupier sandbox                             # stateful sandbox on :4020, Prism mock on :4010
@@ -118,68 +121,52 @@ Examples:
       await stopAll();
     });
 
-  sandbox
-    .command('keys')
-    .description(
-      'Issue sandbox credentials for a provider from a running --secure sandbox (OAuth2 client, signing keys, client certificate)',
-    )
-    .option('--url <url>', 'the running sandbox', 'https://127.0.0.1:4020')
-    .option('--provider <id>', 'the provider (X-Provider-Id)', 'studio-x')
-    .option('--brand <id>', 'the brand (X-Brand-Id)', 'brand-7')
-    .option('--region <id>', 'the region (X-Region)', 'EU')
-    .option(
-      '--ca <file>',
-      'the sandbox CA to trust (written by `croupier sandbox --secure`)',
-      '.croupier/sandbox/certs/ca.crt.pem',
-    )
+  adminOptions(
+    sandbox
+      .command('keys')
+      .description(
+        'Issue sandbox credentials for a provider from a running --secure sandbox (OAuth2 client, signing keys, client certificate)',
+      )
+      .option('--url <url>', 'the running sandbox', 'https://127.0.0.1:4020')
+      .option('--provider <id>', 'the provider (X-Provider-Id)', 'studio-x')
+      .option('--brand <id>', 'the brand (X-Brand-Id)', 'brand-7')
+      .option('--region <id>', 'the region (X-Region)', 'EU'),
+  )
     .addHelpText(
       'after',
       `
-Prints where the credentials JSON was written; pass it to \`croupier certify --credentials\`.
+Prints where the credentials JSON was written; pass it to \`croupier certify --credentials\`. Issuing
+credentials is an admin call: it reads the sandbox's CA and admin token from .croupier/sandbox/certs/.
 
 Examples:
   $ croupier sandbox keys --provider studio-y
-  $ croupier sandbox keys --provider live-studio --brand brand-9 --region UK --url https://127.0.0.1:4020`,
+  $ croupier sandbox keys --provider live-studio --brand brand-9 --region UK --url https://127.0.0.1:4020
+  $ croupier sandbox keys --provider studio-z --ca .croupier/sandbox/certs/ca.crt.pem --admin-token-file .croupier/sandbox/certs/admin.token`,
     )
-    .action(async (flags: { url: string; provider: string; brand: string; region: string; ca: string }) => {
-      const { readFileSync } = await import('node:fs');
-      const { Agent } = await import('undici');
-      let ca: string;
-      try {
-        ca = readFileSync(flags.ca, 'utf8');
-      } catch {
-        throw new Error(
-          `CA_MISSING: no CA at ${flags.ca}; start the sandbox with --secure first, or pass --ca`,
-        );
-      }
-      const dispatcher = new Agent({ connect: { ca } });
-      const credentials = (await admin(
-        flags.url,
-        'POST',
-        '/sandbox/credentials',
-        {
-          provider: flags.provider,
-          brand: flags.brand,
-          region: flags.region,
-        },
-        dispatcher,
-      )) as { file: string; client_id: string; scopes: string[]; signing: { keyId: string } };
-      await dispatcher.close();
+    .action(async (flags: AdminFlags & { provider: string; brand: string; region: string }) => {
+      const credentials = (await callAdmin(flags, 'POST', '/sandbox/credentials', {
+        provider: flags.provider,
+        brand: flags.brand,
+        region: flags.region,
+      })) as { file: string; client_id: string; scopes: string[]; signing: { keyId: string } };
+      const tokenFile = flags.adminTokenFile ?? DEFAULT_ADMIN_TOKEN_FILE;
       process.stdout.write(
         [
           `credentials for ${flags.provider} (${flags.brand}, ${flags.region}): ${credentials.file}`,
           `  client id ${credentials.client_id}, scopes ${credentials.scopes.join(' ')}, signing key ${credentials.signing.keyId}`,
-          `  certify: croupier certify --target ${flags.url} --credentials ${credentials.file}`,
+          `  certify: croupier certify --target ${flags.url} --credentials ${credentials.file} --admin-token-file ${tokenFile}`,
           '',
         ].join('\n'),
       );
     });
 
-  sandbox
-    .command('fault')
-    .description('Press a fault button on a running sandbox (time-boxed; scoped to a brand or provider)')
-    .argument('<kind>', `one of: ${FAULT_KINDS.join(', ')}`)
-    .option('--url <url>', 'the running sandbox', DEFAULT_URL)
+  adminOptions(
+    sandbox
+      .command('fault')
+      .description('Press a fault button on a running sandbox (time-boxed; scoped to a brand or provider)')
+      .argument('<kind>', `one of: ${FAULT_KINDS.join(', ')}`)
+      .option('--url <url>', 'the running sandbox', DEFAULT_URL),
+  )
     .option('--brand <id>', 'only this brand (X-Brand-Id)')
     .option('--provider <id>', 'only this provider (X-Provider-Id)')
     .option('--duration <s>', 'seconds until it switches itself off', '600')
@@ -202,7 +189,8 @@ Examples:
   $ croupier sandbox fault wallet_outage --brand brand-7 --duration 60
   $ croupier sandbox fault latency --min-ms 50 --max-ms 400
   $ croupier sandbox fault error_rate --rate 0.2 --code RATE_LIMITED --provider studio-x
-  $ croupier sandbox fault region_outage --region EU`,
+  $ croupier sandbox fault region_outage --region EU
+  $ croupier sandbox fault wallet_outage --duration 30 --url https://127.0.0.1:4020   # --secure: CA and admin token from .croupier/sandbox/certs/`,
     )
     .action(async (kind: string, flags: Record<string, string | undefined>) => {
       const numeric = [
@@ -222,22 +210,27 @@ Examples:
       }
       for (const field of ['brand', 'provider', 'code', 'region'] as const)
         if (flags[field]) body[field] = flags[field];
-      const fault = (await admin(flags.url ?? DEFAULT_URL, 'POST', '/sandbox/faults', body)) as {
+      const fault = (await callAdmin(flags as unknown as AdminFlags, 'POST', '/sandbox/faults', body)) as {
         id: string;
         expires_at: string;
       };
       process.stdout.write(
-        `fault ${fault.id} (${kind}) on until ${fault.expires_at}\n  clear it: croupier sandbox clear ${fault.id}\n`,
+        `fault ${fault.id} (${kind}) on until ${fault.expires_at}\n  clear it: croupier sandbox clear ${fault.id}${flags.url && flags.url !== DEFAULT_URL ? ` --url ${flags.url}` : ''}\n`,
       );
     });
 
-  sandbox
-    .command('faults')
-    .description('List the fault buttons that are on')
-    .option('--url <url>', 'the running sandbox', DEFAULT_URL)
-    .addHelpText('after', '\nExample:\n  $ croupier sandbox faults --url http://127.0.0.1:4020')
-    .action(async (flags: { url: string }) => {
-      const { faults } = (await admin(flags.url, 'GET', '/sandbox/faults')) as {
+  adminOptions(
+    sandbox
+      .command('faults')
+      .description('List the fault buttons that are on')
+      .option('--url <url>', 'the running sandbox', DEFAULT_URL),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ croupier sandbox faults --url http://127.0.0.1:4020\n  $ croupier sandbox faults --url https://127.0.0.1:4020 --ca .croupier/sandbox/certs/ca.crt.pem --admin-token-file .croupier/sandbox/certs/admin.token',
+    )
+    .action(async (flags: AdminFlags) => {
+      const { faults } = (await callAdmin(flags, 'GET', '/sandbox/faults')) as {
         faults: Array<Record<string, unknown>>;
       };
       if (faults.length === 0) process.stdout.write('no fault is on\n');
@@ -250,26 +243,30 @@ Examples:
       }
     });
 
-  sandbox
-    .command('clear')
-    .description('Switch a fault off (or all of them)')
-    .argument('[id]', 'the fault id; none clears every fault')
-    .option('--url <url>', 'the running sandbox', DEFAULT_URL)
+  adminOptions(
+    sandbox
+      .command('clear')
+      .description('Switch a fault off (or all of them)')
+      .argument('[id]', 'the fault id; none clears every fault')
+      .option('--url <url>', 'the running sandbox', DEFAULT_URL),
+  )
     .addHelpText(
       'after',
-      '\nWith an id (as `croupier sandbox fault` and `faults` print it) only that fault goes.\n\nExample:\n  $ croupier sandbox clear          # every fault',
+      '\nWith an id (as `croupier sandbox fault` and `faults` print it) only that fault goes.\n\nExamples:\n  $ croupier sandbox clear          # every fault\n  $ croupier sandbox clear --url https://127.0.0.1:4020   # a --secure sandbox, CA and admin token from .croupier/sandbox/certs/',
     )
-    .action(async (id: string | undefined, flags: { url: string }) => {
-      await admin(flags.url, 'DELETE', id ? `/sandbox/faults/${encodeURIComponent(id)}` : '/sandbox/faults');
+    .action(async (id: string | undefined, flags: AdminFlags) => {
+      await callAdmin(flags, 'DELETE', id ? `/sandbox/faults/${encodeURIComponent(id)}` : '/sandbox/faults');
       process.stdout.write(id ? `fault ${id} is off\n` : 'every fault is off\n');
     });
 
   const player = sandbox.command('player').description("The sandbox's test players: add your own");
-  player
-    .command('add')
-    .description(
-      'Create a test player: balances per currency, bonus, KYC status and RG profile (reset removes it)',
-    )
+  adminOptions(
+    player
+      .command('add')
+      .description(
+        'Create a test player: balances per currency, bonus, KYC status and RG profile (reset removes it)',
+      ),
+  )
     .option('--id <player_id>', 'the player id (default: a new p_… id)')
     .option('--currency <code>', 'the currency the player plays in', 'EUR')
     .option('--cash <amount>', 'cash in that currency', '100.00')
@@ -285,7 +282,7 @@ Examples:
     .option('--url <url>', 'the running sandbox', DEFAULT_URL)
     .addHelpText(
       'after',
-      '\nExamples:\n  $ croupier sandbox player add --id p_my_1 --cash 250.00\n  $ croupier sandbox player add --currency USD --cash 50.00 --balance EUR=10.00 --kyc pending\n  $ croupier sandbox player add --bonus 25.00 --max-bet 5.00 --rg loss_limit_daily_5',
+      '\nExamples:\n  $ croupier sandbox player add --id p_my_1 --cash 250.00\n  $ croupier sandbox player add --currency USD --cash 50.00 --balance EUR=10.00 --kyc pending\n  $ croupier sandbox player add --bonus 25.00 --max-bet 5.00 --rg loss_limit_daily_5\n  $ croupier sandbox player add --cash 40.00 --url https://127.0.0.1:4020 --admin-token-file .croupier/sandbox/certs/admin.token',
     )
     .action(
       async (flags: {
@@ -299,6 +296,8 @@ Examples:
         rg?: string;
         region: string;
         url: string;
+        ca?: string;
+        adminTokenFile?: string;
       }) => {
         const balances: Record<string, string> = { [flags.currency]: flags.cash };
         for (const entry of flags.balance ?? []) {
@@ -307,7 +306,7 @@ Examples:
             throw new Error(`--balance takes CURRENCY=AMOUNT, e.g. USD=20.00; got "${entry}"`);
           balances[currency] = amount;
         }
-        const created = (await admin(flags.url, 'POST', '/sandbox/players', {
+        const created = (await callAdmin(flags, 'POST', '/sandbox/players', {
           ...(flags.id ? { player_id: flags.id } : {}),
           currency: flags.currency,
           balances,
@@ -325,13 +324,18 @@ Examples:
       },
     );
 
-  sandbox
-    .command('reset')
-    .description('Start the running sandbox over from its seed (test players, balances; faults off)')
-    .option('--url <url>', 'the running sandbox', DEFAULT_URL)
-    .addHelpText('after', '\nExample:\n  $ croupier sandbox reset')
-    .action(async (flags: { url: string }) => {
-      const result = (await admin(flags.url, 'POST', '/sandbox/players/reset')) as { players: string[] };
+  adminOptions(
+    sandbox
+      .command('reset')
+      .description('Start the running sandbox over from its seed (test players, balances; faults off)')
+      .option('--url <url>', 'the running sandbox', DEFAULT_URL),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ croupier sandbox reset\n  $ croupier sandbox reset --url https://127.0.0.1:4020 --ca .croupier/sandbox/certs/ca.crt.pem --admin-token-file .croupier/sandbox/certs/admin.token',
+    )
+    .action(async (flags: AdminFlags) => {
+      const result = (await callAdmin(flags, 'POST', '/sandbox/players/reset')) as { players: string[] };
       process.stdout.write(`reset: ${result.players.join(', ')}\n`);
     });
 }
@@ -360,40 +364,6 @@ function asFlags(description: string): string {
     .replace(/`/g, '');
 }
 
-async function admin(
-  base: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  dispatcher?: import('undici').Dispatcher,
-): Promise<unknown> {
-  const { fetch } = await import('undici');
-  let response: Awaited<ReturnType<typeof fetch>>;
-  try {
-    response = await fetch(new URL(path, base), {
-      method,
-      // The sandbox CA for a --secure sandbox.
-      ...(dispatcher ? { dispatcher } : {}),
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  } catch (error) {
-    throw new Error(
-      `SANDBOX_UNREACHABLE: no sandbox answers at ${base} (${(error as Error).message}); start one with \`croupier sandbox\` or pass --url`,
-    );
-  }
-  const text = await response.text();
-  if (!response.ok) {
-    let message = text;
-    try {
-      const parsed = JSON.parse(text) as { code?: string; message?: string };
-      message = `${parsed.code}: ${parsed.message}`;
-    } catch {}
-    throw new Error(`${method} ${path} → ${response.status} ${message}`);
-  }
-  return text ? JSON.parse(text) : undefined;
-}
-
 async function secureSandbox(certsDir: string) {
   const { createSandboxSecurity } = await import('@croupier/sandbox/secure');
   return createSandboxSecurity({ certsDir });
@@ -414,8 +384,8 @@ function banner(
   if (stateful) {
     lines.push(
       `  sandbox (stateful wallet):   ${stateful.url}`,
-      `  console:                     ${stateful.url}/console`,
-      `  admin API:                   ${stateful.url}/sandbox`,
+      `  console:                     ${stateful.url}/console${security ? ' (asks once for the admin token)' : ''}`,
+      `  admin API:                   ${stateful.url}/sandbox${security ? ' (admin token only, see below)' : ''}`,
       `  schema registry:             ${stateful.url}/schema-registry/subjects`,
       `  test players (brand-7):      ${players.join(', ')} (croupier sandbox player add makes more)`,
     );

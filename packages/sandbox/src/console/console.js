@@ -36,6 +36,8 @@
       init.body = JSON.stringify(body);
     }
     const response = await fetch(url, init);
+    // A secure sandbox forgot the session (it restarted, or a day passed): sign in again.
+    if (response.status === 401 && location.pathname === '/console') location.assign('/console/login');
     const text = await response.text();
     let data;
     try {
