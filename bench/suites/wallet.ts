@@ -181,6 +181,25 @@ export const wallet: BenchSuite = {
       await bareServer.stop();
     }
     const out: Array<Omit<BenchRow, 'suite'>> = [];
+    // The HTTP stack alone (the wallet's plugins, handlers that answer at once), same client, same pairs.
+    const stackServer = await startServerProcess([path.join(here, '../stack-server.ts')]);
+    try {
+      const stackUrl = `http://127.0.0.1:${stackServer.port}`;
+      const sessions: string[] = Array(CONNECTIONS).fill('s_456');
+      await pairs(stackUrl, 'stack_w', sessions, WARMUP_S);
+      const stack = await pairs(stackUrl, 'stack', sessions);
+      progress(`wallet HTTP stack, no wallet: ${stack.pairsPerS} pairs/s, p99 ${stack.p99} ms`);
+      out.push({
+        metric:
+          'wallet HTTP stack alone (tracing, metrics, deprecation, contract plugin; handlers answer at once) pairs',
+        value: stack.pairsPerS,
+        unit: 'pairs/s',
+        baseline: { name: 'bare Fastify, same JSON, same client', value: bare.pairsPerS },
+        ratio: ratio(stack.pairsPerS, bare.pairsPerS),
+      });
+    } finally {
+      await stackServer.stop();
+    }
     const dir = await mkdtemp(path.join(os.tmpdir(), 'croupier-bench-wallet-'));
     try {
       out.push(

@@ -29,6 +29,7 @@ export {
   type Tracing,
   type TracingOptions,
   tracer,
+  tracingActive,
   withSpan,
   X_TRACE_ID_ATTRIBUTE,
 } from './tracing.ts';

@@ -2,7 +2,9 @@ import {
   type Attributes,
   type Context,
   context,
+  INVALID_SPAN_CONTEXT,
   propagation,
+  ProxyTracerProvider,
   type Span,
   type SpanKind,
   SpanStatusCode,
@@ -131,6 +133,24 @@ export function setupTracing(options: TracingOptions): Tracing {
   return current;
 }
 
+/** What `withSpan` hands `fn` when no SDK is registered: a span that records nothing. */
+const NON_RECORDING_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/** What the API answers when no SDK registered a provider (a module-level singleton of the API). */
+const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/**
+ * Whether spans go anywhere: `setupTracing` ran, or another SDK registered a global provider. Without
+ * one, every span is a no-op, so the HTTP path skips building them (and the trace-id hashing and
+ * context switching around them) and only echoes or mints the `X-Trace-Id`.
+ */
+export function tracingActive(): boolean {
+  return (
+    current !== undefined ||
+    (trace.getTracerProvider() as ProxyTracerProvider).getDelegate() !== NOOP_PROVIDER
+  );
+}
+
 /** The tracer of the last `setupTracing`, or the API's no-op tracer when tracing was never set up. */
 export function tracer(): Tracer {
   return current?.tracer ?? trace.getTracer(TRACER_NAME);
@@ -169,6 +189,7 @@ export async function withSpan<T>(
   fn: (span: Span) => T | Promise<T>,
   options: Omit<StartSpanOptions, 'attributes'> = {},
 ): Promise<T> {
+  if (!tracingActive()) return fn(NON_RECORDING_SPAN);
   const span = startSpan(name, { ...options, attributes });
   const parent = options.parent ?? context.active();
   try {

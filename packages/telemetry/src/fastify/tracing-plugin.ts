@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { OperationIdOf } from '../operations.ts';
 import { formatTraceparent, isW3cTraceId, newTraceId, parseTraceparent, traceIdFor } from '../trace-id.ts';
-import { markFailed, spanNames, startSpan, X_TRACE_ID_ATTRIBUTE } from '../tracing.ts';
+import { markFailed, spanNames, startSpan, tracingActive, X_TRACE_ID_ATTRIBUTE } from '../tracing.ts';
 import { errorCodeOfPayload } from './error-code.ts';
 
 export interface TracingPluginOptions {
@@ -72,6 +72,16 @@ async function tracing(fastify: FastifyInstance, options: TracingPluginOptions):
   });
 
   fastify.addHook('onRequest', (request, reply, done) => {
+    if (!tracingActive()) {
+      // No SDK: no span to make. The caller's X-Trace-Id is echoed as it came (else its traceparent's
+      // trace id), or one is minted.
+      const given =
+        header(request, 'x-trace-id') ?? parseTraceparent(header(request, 'traceparent'))?.traceId;
+      const traceId = given ?? newTraceId();
+      if (!given) request.headers['x-trace-id'] = traceId;
+      reply.header('x-trace-id', traceId);
+      return done();
+    }
     const { parent, rootTraceId, xTraceId } = incoming(request);
     const span = startSpan(`${request.method} ${request.routeOptions?.url ?? spanNames.httpRequest}`, {
       kind: SpanKind.SERVER,
