@@ -30,11 +30,11 @@ export interface FaultParam {
 /** The parameters of each fault kind (see `parseFault`); a new kind fails the type check until it is listed. */
 export const FAULT_PARAMS: Record<FaultKind, FaultParam[]> = {
   latency: [
-    { name: 'delay_ms', label: 'delay ms (fixed)', type: 'int', placeholder: '500' },
-    { name: 'min_ms', label: 'min ms (uniform)', type: 'int', placeholder: '100' },
-    { name: 'max_ms', label: 'max ms (uniform)', type: 'int', placeholder: '900' },
-    { name: 'mean_ms', label: 'mean ms (normal)', type: 'int', placeholder: '300' },
-    { name: 'stddev_ms', label: 'stddev ms (normal)', type: 'int', placeholder: '80' },
+    { name: 'delay_ms', label: 'delay ms (fixed)', type: 'int', placeholder: 'e.g. 500, or use a range' },
+    { name: 'min_ms', label: 'min ms (uniform)', type: 'int', placeholder: 'e.g. 100' },
+    { name: 'max_ms', label: 'max ms (uniform)', type: 'int', placeholder: 'e.g. 900' },
+    { name: 'mean_ms', label: 'mean ms (normal)', type: 'int', placeholder: 'e.g. 300' },
+    { name: 'stddev_ms', label: 'stddev ms (normal)', type: 'int', placeholder: 'e.g. 80' },
   ],
   error_rate: [
     { name: 'rate', label: 'rate (0–1)', type: 'number', required: true, default: '0.5' },
@@ -49,7 +49,7 @@ export const FAULT_PARAMS: Record<FaultKind, FaultParam[]> = {
   ],
   wallet_outage: [],
   duplicate_delivery: [],
-  out_of_order: [{ name: 'window', label: 'window (events)', type: 'int', placeholder: '3' }],
+  out_of_order: [{ name: 'window', label: 'window (events)', type: 'int', placeholder: '3 when empty' }],
   outbox_delay: [{ name: 'delay_ms', label: 'delay ms', type: 'int', required: true, default: '2000' }],
   clock_skew: [
     {
@@ -67,10 +67,10 @@ export const FAULT_PARAMS: Record<FaultKind, FaultParam[]> = {
 };
 
 /** Scope and lifetime, common to every kind. */
-const COMMON_PARAMS: FaultParam[] = [
-  { name: 'brand', label: 'brand', type: 'text', placeholder: 'every brand' },
-  { name: 'provider', label: 'provider', type: 'text', placeholder: 'every provider' },
-  { name: 'duration_s', label: 'duration s', type: 'int', placeholder: '600' },
+export const COMMON_FAULT_PARAMS: FaultParam[] = [
+  { name: 'brand', label: 'brand', type: 'text', placeholder: 'every brand when empty' },
+  { name: 'provider', label: 'provider', type: 'text', placeholder: 'every provider when empty' },
+  { name: 'duration_s', label: 'duration s', type: 'int', placeholder: '600 when empty' },
 ];
 
 const asset = (name: string) => readFileSync(new URL(`./console/${name}`, import.meta.url), 'utf8');
@@ -84,7 +84,7 @@ const scriptJson = (value: unknown) =>
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
 
-const commonInputs = COMMON_PARAMS.map(
+const commonInputs = COMMON_FAULT_PARAMS.map(
   (p) =>
     `<label>${p.label}<input name="${p.name}" data-testid="fault-${p.name}" type="${p.type === 'int' ? 'number' : 'text'}"${p.type === 'int' ? ' step="1" min="1"' : ''} placeholder="${p.placeholder ?? ''}"></label>`,
 ).join('\n            ');
@@ -93,7 +93,7 @@ function page(css: string, script: string): string {
   const config = scriptJson({
     faultKinds: FAULT_KINDS,
     faultParams: FAULT_PARAMS,
-    commonParams: COMMON_PARAMS,
+    commonParams: COMMON_FAULT_PARAMS,
     errorCodes: Object.keys(errorCatalogue).sort(),
   });
   return `<!doctype html>
