@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import type { EventTransport } from '@croupier/bus';
 import { isMoneyError, parseAmount } from '@croupier/money';
 import type { RgProfile, Wallet } from '@croupier/wallet';
+import { Ajv } from 'ajv';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { adminSchemas } from './admin-schemas.ts';
 import type { EventTap, TappedEvent } from './event-tap.ts';
 import { FAULT_DESCRIPTIONS, FAULT_KINDS, type FaultBoard, FaultError, parseFault } from './faults.ts';
 import type { EmulatorSettings } from './http-faults.ts';
@@ -212,6 +214,24 @@ const objectBody = (request: FastifyRequest): Record<string, unknown> => {
   return body as Record<string, unknown>;
 };
 
+/** `body/kind must be one of latency, error_rate, …`: the field, then a rule a person can act on. */
+function schemaError(
+  error: { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> },
+  dataVar: string,
+): string {
+  const field = `${dataVar}${error.instancePath}`;
+  if (error.keyword === 'enum') {
+    return `${field} must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
+  }
+  if (error.keyword === 'additionalProperties') {
+    return `${field} has "${String(error.params.additionalProperty)}", which is not a field of this call`;
+  }
+  return `${field} ${error.message ?? 'is not valid'}`;
+}
+
+/** One compiler for every admin route; `strict: false` lets schemas carry annotations. */
+const adminAjv = new Ajv({ allErrors: false, strict: false });
+
 export function adminRoutes(options: AdminApiOptions) {
   const { faults, tap, requests, emulators } = options;
   const brandOf = (request: FastifyRequest) => {
@@ -235,6 +255,17 @@ export function adminRoutes(options: AdminApiOptions) {
         done(null, JSON.parse(text));
       } catch {
         done(Object.assign(new Error('the body is not valid JSON'), { statusCode: 400 }), undefined);
+      }
+    });
+    // Route schemas are checked as written: no type coercion ("5" is not 5), nothing removed or defaulted.
+    app.setValidatorCompiler(({ schema }) => adminAjv.compile(schema));
+    app.setSchemaErrorFormatter(
+      (errors, dataVar) => new Error(errors.map((e) => schemaError(e, dataVar)).join('; ')),
+    );
+    // A button pressed without a body is an empty object, so a schema of optional fields accepts it.
+    app.addHook('preValidation', async (request) => {
+      if (request.body === undefined && (request.method === 'POST' || request.method === 'PUT')) {
+        request.body = {};
       }
     });
     // Admin calls are plain JSON; a bad body is the caller's 400, in the error schema.
@@ -287,6 +318,7 @@ export function adminRoutes(options: AdminApiOptions) {
     // ── test players ────────────────────────────────────────────────────────────────────────────
     app.get(
       '/players',
+      { schema: adminSchemas.listPlayers },
       handle(async (request) => {
         const brand = brandOf(request);
         const seeded = new Map(TEST_PLAYERS.map((p) => [p.player_id, p]));
@@ -310,6 +342,7 @@ export function adminRoutes(options: AdminApiOptions) {
     );
     app.post(
       '/players',
+      { schema: adminSchemas.createPlayer },
       handle(async (request, reply) => {
         const brand = brandOf(request);
         const input = newPlayerInput(objectBody(request), options.defaults.region);
@@ -350,13 +383,11 @@ export function adminRoutes(options: AdminApiOptions) {
       '/players/reset',
       handle(async () => ({ reset: true, players: await options.reset() })),
     );
-    app.put<{ Params: { id: string } }>(
+    app.put<{ Params: { id: string }; Body: { status: 'verified' | 'pending' | 'denied' } }>(
       '/players/:id/kyc',
+      { schema: adminSchemas.setKyc },
       handle(async (request) => {
-        const status = objectBody(request).status;
-        if (status !== 'verified' && status !== 'pending' && status !== 'denied') {
-          throw new AdminError(400, 'VALIDATION_FAILED', '"status" must be verified, pending or denied');
-        }
+        const { status } = request.body as { status: 'verified' | 'pending' | 'denied' };
         const { id } = request.params as { id: string };
         await options.wallet().setKycStatus(brandOf(request), id, status);
         return { player_id: id, kyc: status };
@@ -364,6 +395,7 @@ export function adminRoutes(options: AdminApiOptions) {
     );
     app.put<{ Params: { id: string } }>(
       '/players/:id/rg',
+      { schema: adminSchemas.setRg },
       handle(async (request) => {
         const body = objectBody(request);
         let profile: RgProfile;
@@ -396,6 +428,7 @@ export function adminRoutes(options: AdminApiOptions) {
     );
     app.post<{ Params: { id: string } }>(
       '/sessions/:id/expire',
+      { schema: adminSchemas.expireSession },
       handle(async (request) => {
         const { id } = request.params as { id: string };
         await options.wallet().expireSession(brandOf(request), id);
@@ -410,6 +443,7 @@ export function adminRoutes(options: AdminApiOptions) {
     }));
     app.post(
       '/faults',
+      { schema: adminSchemas.addFault },
       handle(async (request, reply) => reply.code(201).send(faults.add(parseFault(request.body)))),
     );
     app.delete(
@@ -418,6 +452,7 @@ export function adminRoutes(options: AdminApiOptions) {
     );
     app.delete<{ Params: { id: string } }>(
       '/faults/:id',
+      { schema: adminSchemas.removeFault },
       handle(async (request, reply) => {
         faults.remove((request.params as { id: string }).id);
         return reply.code(204).send();
@@ -427,6 +462,7 @@ export function adminRoutes(options: AdminApiOptions) {
     // ── events ──────────────────────────────────────────────────────────────────────────────────
     app.get(
       '/events',
+      { schema: adminSchemas.recentEvents },
       handle(async (request) => {
         const q = request.query as {
           topic?: string;
@@ -477,6 +513,7 @@ export function adminRoutes(options: AdminApiOptions) {
     });
     app.post<{ Params: { topic: string } }>(
       '/topics/:topic',
+      { schema: adminSchemas.publishTest },
       handle(async (request, reply) => {
         const { topic } = request.params as { topic: string };
         const subject = await tap.publishTest(topic, objectBody(request)).catch((error: Error) => {
@@ -489,6 +526,7 @@ export function adminRoutes(options: AdminApiOptions) {
     // ── credentials (only with --secure) ────────────────────────────────────────────────────────
     app.post(
       '/credentials',
+      { schema: adminSchemas.issueCredentials },
       handle(async (request, reply) => {
         const issue = options.security?.issueCredentials;
         if (!issue) {
@@ -498,28 +536,11 @@ export function adminRoutes(options: AdminApiOptions) {
             'this sandbox runs with security off; start it with `croupier sandbox --secure`',
           );
         }
-        const body = objectBody(request);
-        const text = (field: string) => {
-          const value = body[field];
-          if (value === undefined) return undefined;
-          if (typeof value !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(value)) {
-            throw new AdminError(
-              400,
-              'VALIDATION_FAILED',
-              `"${field}" must be 1–64 of letters, digits, _ . -`,
-            );
-          }
-          return value;
+        const { provider, brand, region } = request.body as {
+          provider: string;
+          brand?: string;
+          region?: string;
         };
-        const provider = text('provider');
-        if (!provider)
-          throw new AdminError(
-            400,
-            'VALIDATION_FAILED',
-            '"provider" names the provider the credentials are for',
-          );
-        const brand = text('brand');
-        const region = text('region');
         return reply
           .code(201)
           .send(issue({ provider, ...(brand ? { brand } : {}), ...(region ? { region } : {}) }));
@@ -529,6 +550,7 @@ export function adminRoutes(options: AdminApiOptions) {
     // ── ledger and request log ─────────────────────────────────────────────────────────────────
     app.get<{ Params: { bet_id: string } }>(
       '/bets/:bet_id/ledger',
+      { schema: adminSchemas.betLedger },
       handle(async (request) => {
         const { bet_id } = request.params as { bet_id: string };
         const entries = await options.wallet().betLedger(brandOf(request), bet_id);
@@ -539,6 +561,7 @@ export function adminRoutes(options: AdminApiOptions) {
     );
     app.get(
       '/requests',
+      { schema: adminSchemas.searchRequests },
       handle(async (request) => {
         const q = request.query as { trace_id?: string; limit?: string };
         return {
@@ -551,17 +574,16 @@ export function adminRoutes(options: AdminApiOptions) {
     app.get('/emulators/wallet', async () => ({ delay_ms: emulators.walletDelayMs }));
     app.put(
       '/emulators/wallet',
+      { schema: adminSchemas.setWalletDelay },
       handle(async (request) => {
-        const delay = objectBody(request).delay_ms;
-        if (typeof delay !== 'number' || !Number.isInteger(delay) || delay < 0 || delay > 60_000) {
-          throw new AdminError(400, 'VALIDATION_FAILED', '"delay_ms" must be a whole number from 0 to 60000');
-        }
+        const delay = (request.body as { delay_ms: number }).delay_ms;
         emulators.walletDelayMs = delay;
         return { delay_ms: delay };
       }),
     );
     app.get(
       '/jackpot',
+      { schema: adminSchemas.jackpotPools },
       handle(async (request) => ({
         brand: brandOf(request),
         pools: await jackpotPools(options.wallet(), brandOf(request)),
@@ -569,12 +591,10 @@ export function adminRoutes(options: AdminApiOptions) {
     );
     app.put(
       '/jackpot',
+      { schema: adminSchemas.setJackpot },
       handle(async (request) => {
-        const body = objectBody(request);
-        if (typeof body.percent !== 'string') {
-          throw new AdminError(400, 'VALIDATION_FAILED', '"percent" is a decimal string, e.g. "1.5"');
-        }
-        const gameId = typeof body.game_id === 'string' ? body.game_id : undefined;
+        const body = request.body as { percent: string; game_id?: string };
+        const gameId = body.game_id;
         await options.wallet().setJackpotConfig({
           brand: brandOf(request),
           percent: body.percent,
@@ -585,10 +605,9 @@ export function adminRoutes(options: AdminApiOptions) {
     );
     app.post(
       '/jackpot/trigger',
+      { schema: adminSchemas.triggerJackpot },
       handle(async (request) => {
-        const body = objectBody(request);
-        if (typeof body.player_id !== 'string')
-          throw new AdminError(400, 'VALIDATION_FAILED', '"player_id" names the winner');
+        const body = request.body as { player_id: string };
         const result = await triggerJackpot(options.wallet(), {
           brand: brandOf(request),
           provider: options.defaults.provider,

@@ -18,9 +18,11 @@ export interface SqliteOptions {
  */
 export interface GroupCommitOptions {
   /**
-   * How long a group stays open for latecomers, in ms, counted from its first transaction. 0 takes
-   * only what is already queued (one turn of the event loop); the default, 2, yields to I/O between
-   * transactions so requests parsed meanwhile join the group.
+   * A group forms one turn of the event loop after its first transaction (every request parsed in
+   * that turn joins it) and then takes whatever is queued. With `windowMs` > 0 it also stays open that
+   * long, counted from its first transaction, yielding to I/O between transactions so later requests
+   * join: more per commit, at up to that much latency. Default 0: one turn only, so a lone request is
+   * not held back.
    */
   windowMs?: number;
   /** Most transactions in one group (default 256). 1 turns group commit off. */
@@ -101,7 +103,7 @@ export class SqliteDriver implements StorageDriver {
 
   constructor(options: SqliteOptions) {
     this.queue = queueFor(options.file);
-    this.windowMs = Math.max(0, options.groupCommit?.windowMs ?? 2);
+    this.windowMs = Math.max(0, options.groupCommit?.windowMs ?? 0);
     this.maxTransactions = Math.max(1, options.groupCommit?.maxTransactions ?? 256);
     this.db = new Database(options.file);
     this.db.defaultSafeIntegers(true);
@@ -118,7 +120,9 @@ export class SqliteDriver implements StorageDriver {
   transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      this.draining ??= this.drain();
+      // One turn of the event loop before the group starts: transactions of requests parsed in the
+      // same turn join it (started at once, a group would hold only the first).
+      this.draining ??= new Promise<void>((started) => setImmediate(started)).then(() => this.drain());
     });
   }
 
@@ -167,7 +171,8 @@ export class SqliteDriver implements StorageDriver {
           this.db.exec('RELEASE croupier_group');
           queued.reject(error);
         }
-        if (performance.now() - started >= this.windowMs) break;
+        // Past its window a group commits; with no window it takes what is queued and no more.
+        if (this.windowMs > 0 && performance.now() - started >= this.windowMs) break;
       }
       this.statement('COMMIT').run();
     } catch (error) {
