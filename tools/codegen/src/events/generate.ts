@@ -82,9 +82,26 @@ async function register(registry: Registry, fileUrl: string, seen = new Set<stri
   return id;
 }
 
+/**
+ * Schema files that events share (the envelope, money): each becomes one named type in `shared.ts`, and a
+ * `$ref` to it becomes a reference to that type, so `EventEnvelope` is declared once for every consumer.
+ */
+interface SharedTypes {
+  /** `$id` → type name (the schema's title). */
+  names: Map<string, string>;
+  /** Names a dereference pass used; the file being generated imports them. */
+  used: Set<string>;
+}
+
 /** Inlines refs (by `$id` resolution) so json-schema-to-typescript needs no resolver and never fetches. */
-function dereference(node: unknown, base: string, registry: Registry, stack: string[] = []): unknown {
-  if (Array.isArray(node)) return node.map((n) => dereference(n, base, registry, stack));
+function dereference(
+  node: unknown,
+  base: string,
+  registry: Registry,
+  shared: SharedTypes,
+  stack: string[] = [],
+): unknown {
+  if (Array.isArray(node)) return node.map((n) => dereference(n, base, registry, shared, stack));
   if (!node || typeof node !== 'object') return node;
   const source = node as JsonObject;
   const nextBase = typeof source.$id === 'string' ? new URL(source.$id, base).href : base;
@@ -92,11 +109,16 @@ function dereference(node: unknown, base: string, registry: Registry, stack: str
     const target = new URL(source.$ref, nextBase);
     const fragment = target.hash;
     target.hash = '';
+    const { $ref: _ref, ...siblings } = source;
+    const sharedName = fragment ? undefined : shared.names.get(target.href);
+    if (sharedName) {
+      shared.used.add(sharedName);
+      return { ...siblings, tsType: sharedName };
+    }
     const doc = registry.schemas.get(target.href);
     const key = `${target.href}${fragment}`;
     if (!doc || stack.includes(key)) return {};
-    const { $ref: _ref, ...siblings } = source;
-    const resolved = dereference(fragment ? pointer(doc, fragment) : doc, target.href, registry, [
+    const resolved = dereference(fragment ? pointer(doc, fragment) : doc, target.href, registry, shared, [
       ...stack,
       key,
     ]);
@@ -108,9 +130,46 @@ function dereference(node: unknown, base: string, registry: Registry, stack: str
     out[key] =
       key === 'const' || key === 'enum' || key === 'default'
         ? value
-        : dereference(value, nextBase, registry, stack);
+        : dereference(value, nextBase, registry, shared, stack);
   }
   return out;
+}
+
+/** Titled schema files the event schemas reach by `$ref` and that are no event themselves: the shared types. */
+function sharedTypes(registry: Registry, models: readonly EventModel[]): SharedTypes {
+  const events = new Set(models.map((m) => m.schemaId));
+  const names = new Map<string, string>();
+  for (const [id, schema] of [...registry.schemas].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (events.has(id) || id.startsWith('urn:') || typeof schema.title !== 'string') continue;
+    const name = pascal(schema.title);
+    if (name && ![...names.values()].includes(name)) names.set(id, name);
+  }
+  return { names, used: new Set() };
+}
+
+/** Compiles one schema; a fresh `used` set tells which shared types its file must import. */
+async function compileType(
+  name: string,
+  schemaId: string,
+  input: EventsInput,
+  names: Map<string, string>,
+): Promise<{ ts: string; used: string[] }> {
+  const shared: SharedTypes = { names, used: new Set() };
+  const schema = dereference(
+    input.registry.schemas.get(schemaId),
+    schemaId,
+    input.registry,
+    shared,
+  ) as JsonObject;
+  schema.title = name;
+  const ts = await compile(schema as never, name, {
+    bannerComment: '',
+    format: false,
+    declareExternallyReferenced: true,
+    strictIndexSignatures: false,
+    $refOptions: { resolve: { external: false } } as never,
+  });
+  return { ts: ts.trim(), used: [...shared.used].filter((n) => n !== name).sort() };
 }
 
 /** Draft-07 tuple `items` (AsyncAPI's default schema dialect) in 2020-12 terms. */
@@ -354,24 +413,26 @@ export async function generateEvents(
     ].join('\n'),
   });
 
+  const { names: sharedNames } = sharedTypes(input.registry, input.models);
+  const importShared = (used: string[], from: string) =>
+    used.length ? `import type { ${used.join(', ')} } from '${from}';\n\n` : '';
+  const sharedParts: string[] = [];
+  for (const [schemaId, name] of sharedNames) {
+    const { ts, used } = await compileType(name, schemaId, input, sharedNames);
+    sharedParts.push(`${importShared(used, './shared.ts')}${ts}`);
+  }
+  if (sharedNames.size) {
+    files.push({ path: `${dir}/src/shared.ts`, content: `${h}\n${sharedParts.join('\n\n')}\n` });
+  }
   const typeImports: string[] = [];
   for (const model of input.models) {
     const name = typeName(model);
-    const schema = dereference(
-      input.registry.schemas.get(model.schemaId),
-      model.schemaId,
-      input.registry,
-    ) as JsonObject;
-    schema.title = name;
-    const ts = await compile(schema as never, name, {
-      bannerComment: '',
-      format: false,
-      declareExternallyReferenced: true,
-      strictIndexSignatures: false,
-      $refOptions: { resolve: { external: false } } as never,
-    });
+    const { ts, used } = await compileType(name, model.schemaId, input, sharedNames);
     const fileName = `${model.eventType}-${model.version}`.replace(/[^A-Za-z0-9.-]+/g, '_');
-    files.push({ path: `${dir}/src/types/${fileName}.ts`, content: `${h}\n${ts.trim()}\n` });
+    files.push({
+      path: `${dir}/src/types/${fileName}.ts`,
+      content: `${h}\n${importShared(used, '../shared.ts')}${ts}\n`,
+    });
     typeImports.push(`import type { ${name} } from './types/${fileName}.ts';`);
   }
 
@@ -427,6 +488,12 @@ export async function generateEvents(
       '',
       "export { eventCatalogue, type EventMap, type EventOf, type EventType, type EventVersion } from './catalogue.ts';",
       "export { EventBus, EventError, InMemoryTransport, validateEvent, type EventBusOptions, type EventCatalogue, type EventHandler, type EventTransport, type ReceivedEvent, type Subscription, type TransportMessage, type ValidateFunction } from './runtime/bus.ts';",
+      ...(sharedNames.size
+        ? [
+            `/** Types the event schemas share (the envelope, money), declared once here and imported everywhere. */`,
+            `export type { ${[...sharedNames.values()].sort().join(', ')} } from './shared.ts';`,
+          ]
+        : []),
       ...input.models.map((m) => {
         const fileName = `${m.eventType}-${m.version}`.replace(/[^A-Za-z0-9.-]+/g, '_');
         return `export type { ${typeName(m)} } from './types/${fileName}.ts';`;
