@@ -17,7 +17,7 @@ import {
 import { FakeWallet } from './fixtures/fake-wallet.ts';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-const contract = Contract.load();
+const contract = await Contract.load();
 
 describe('contract checks on every response', () => {
   const ok = { 'x-trace-id': 'tr_1', 'content-type': 'application/json' };

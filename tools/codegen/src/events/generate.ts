@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
+import $RefParser from '@apidevtools/json-schema-ref-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import standaloneModule from 'ajv/dist/standalone/index.js';
@@ -55,31 +56,39 @@ function pointer(root: unknown, fragment: string): unknown {
   return node;
 }
 
-/** Loads a schema file and every file it reaches by relative `$ref`, keyed by `$id` so ajv resolves them as written. */
-async function register(registry: Registry, fileUrl: string, seen = new Set<string>()): Promise<string> {
-  const file = fileURLToPath(fileUrl);
-  const schema = (await readStructured(file)) as JsonObject;
-  const id = typeof schema.$id === 'string' ? schema.$id : virtualId(registry, fileUrl);
-  if (seen.has(fileUrl)) return id;
-  seen.add(fileUrl);
-  registry.schemas.set(id, { ...schema, $id: id });
-  const refs: string[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      for (const [key, value] of Object.entries(node)) {
-        if (key === '$ref' && typeof value === 'string' && !value.startsWith('#'))
-          refs.push(value.split('#')[0]!);
-        else if (key !== 'examples' && key !== 'const' && key !== 'enum' && key !== 'default') walk(value);
-      }
-    }
+/** What codegen uses of json-schema-ref-parser's `$Refs`: every file a schema reaches, by path. */
+interface ResolvedFiles {
+  values(): Record<string, JsonObject>;
+}
+
+/**
+ * Loads a schema file and every file it reaches by `$ref` (json-schema-ref-parser finds and reads them),
+ * keyed by `$id` so ajv resolves them as written.
+ */
+async function register(registry: Registry, fileUrl: string): Promise<string> {
+  const options = {
+    parse: { yaml: { order: 1, canParse: /\.(ya?ml|json)$/i, parse: readParsed }, json: false, text: false },
+    resolve: { http: false, external: true },
   };
-  walk(schema);
-  for (const ref of [...new Set(refs)].sort()) {
-    if (/^[a-z]+:/i.test(ref)) continue; // absolute ids must already be registered (or come from the schema directory)
-    await register(registry, new URL(ref, fileUrl).href, seen);
+  // `as never`: the options type admits no custom parser, and the overload then claims a void result.
+  const refs = (await $RefParser.resolve(
+    fileURLToPath(fileUrl),
+    options as never,
+  )) as unknown as ResolvedFiles;
+  let rootId = '';
+  for (const [file, schema] of Object.entries(refs.values()).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const url = pathToFileURL(file).href;
+    const id = typeof schema.$id === 'string' ? schema.$id : virtualId(registry, url);
+    if (!registry.schemas.has(id)) registry.schemas.set(id, { ...schema, $id: id });
+    if (url === fileUrl) rootId = id;
   }
-  return id;
+  return rootId;
+}
+
+/** The resolver's parser hook: the same reader as the AsyncAPI document's, so JSON and YAML read alike. */
+function readParsed(input: { url: string; data: Buffer | string }): unknown {
+  const text = String(input.data);
+  return input.url.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
 }
 
 /**
