@@ -10,7 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { type GeneratedFile, header, type PackageShape, type Provenance } from '../files.ts';
 import { packageFiles, runtimeFiles } from '../openapi/client.ts';
 import { CodegenError, type JsonObject } from '../openapi/load.ts';
-import { pascal } from '../openapi/model.ts';
+import { atPointer, pascal, resolveRef } from '../openapi/model.ts';
 
 const addFormats = addFormatsModule.default;
 const standaloneCode = standaloneModule.default;
@@ -42,18 +42,6 @@ function virtualId(registry: Registry, fileUrl: string): string {
 async function readStructured(file: string): Promise<unknown> {
   const text = await readFile(file, 'utf8');
   return file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-}
-
-function pointer(root: unknown, fragment: string): unknown {
-  let node = root;
-  for (const raw of fragment
-    .replace(/^#?\/?/, '')
-    .split('/')
-    .filter(Boolean)) {
-    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
-    node = node && typeof node === 'object' ? (node as JsonObject)[key] : undefined;
-  }
-  return node;
 }
 
 /** What codegen uses of json-schema-ref-parser's `$Refs`: every file a schema reaches, by path. */
@@ -127,7 +115,7 @@ function dereference(
     const doc = registry.schemas.get(target.href);
     const key = `${target.href}${fragment}`;
     if (!doc || stack.includes(key)) return {};
-    const resolved = dereference(fragment ? pointer(doc, fragment) : doc, target.href, registry, shared, [
+    const resolved = dereference(fragment ? atPointer(doc, fragment) : doc, target.href, registry, shared, [
       ...stack,
       key,
     ]);
@@ -226,14 +214,6 @@ function constOf(schema: JsonObject | undefined, property: string): string | und
   return typeof prop?.const === 'string' ? prop.const : undefined;
 }
 
-function resolveInternal(doc: JsonObject, node: unknown, depth = 0): unknown {
-  if (!node || typeof node !== 'object' || depth > 16) return node;
-  const ref = (node as JsonObject).$ref;
-  if (typeof ref === 'string' && ref.startsWith('#/'))
-    return resolveInternal(doc, pointer(doc, ref), depth + 1);
-  return node;
-}
-
 /** Inline schemas may `$ref` into the AsyncAPI document itself; those refs are inlined (cycles become `{}`). */
 function inlineInternal(doc: JsonObject, node: unknown, stack: string[] = []): unknown {
   if (Array.isArray(node)) return node.map((n) => inlineInternal(doc, n, stack));
@@ -241,7 +221,7 @@ function inlineInternal(doc: JsonObject, node: unknown, stack: string[] = []): u
   const ref = (node as JsonObject).$ref;
   if (typeof ref === 'string' && ref.startsWith('#/')) {
     if (stack.includes(ref)) return {};
-    return inlineInternal(doc, pointer(doc, ref), [...stack, ref]);
+    return inlineInternal(doc, atPointer(doc, ref), [...stack, ref]);
   }
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(node)) {
@@ -278,10 +258,10 @@ export async function readAsyncApi(file: string, schemaDir?: string): Promise<Ev
   const channels = (doc.channels ?? {}) as JsonObject;
   const subjectOf = new Map<unknown, string>();
   for (const [channelName, rawChannel] of Object.entries(channels)) {
-    const channel = resolveInternal(doc, rawChannel) as JsonObject;
+    const channel = resolveRef(doc, rawChannel) as JsonObject;
     const address = typeof channel?.address === 'string' ? channel.address : channelName;
     for (const rawMessage of Object.values((channel?.messages ?? {}) as JsonObject)) {
-      const message = resolveInternal(doc, rawMessage);
+      const message = resolveRef(doc, rawMessage);
       if (!subjectOf.has(message)) subjectOf.set(message, address);
     }
   }
@@ -289,12 +269,12 @@ export async function readAsyncApi(file: string, schemaDir?: string): Promise<Ev
   for (const [name, raw] of Object.entries(
     ((doc.components as JsonObject | undefined)?.messages ?? {}) as JsonObject,
   )) {
-    messages.set(name, resolveInternal(doc, raw));
+    messages.set(name, resolveRef(doc, raw));
   }
   for (const [channelName, rawChannel] of Object.entries(channels)) {
-    const channel = resolveInternal(doc, rawChannel) as JsonObject;
+    const channel = resolveRef(doc, rawChannel) as JsonObject;
     for (const [name, raw] of Object.entries((channel?.messages ?? {}) as JsonObject)) {
-      const message = resolveInternal(doc, raw);
+      const message = resolveRef(doc, raw);
       if (![...messages.values()].includes(message)) messages.set(`${channelName}.${name}`, message);
     }
   }
