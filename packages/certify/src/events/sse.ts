@@ -104,7 +104,8 @@ export class SseEventFeed implements EventFeed {
   private async reopen(): Promise<AsyncIterable<Buffer> | undefined> {
     while (!this.controller.signal.aborted) {
       try {
-        await sleep(this.retryMs, undefined, { signal: this.controller.signal });
+        // Unref'd: a feed left open while its target is gone does not keep certify's process alive.
+        await sleep(this.retryMs, undefined, { signal: this.controller.signal, ref: false });
         return await this.open();
       } catch {
         // Not back yet (try again after the same wait), or the feed was closed (the loop ends).
