@@ -7,6 +7,8 @@ import { eventCatalogue, type EventMap } from './catalogue.ts';
 
 export { eventCatalogue, type EventMap, type EventOf, type EventType, type EventVersion } from './catalogue.ts';
 export { EventBus, EventError, InMemoryTransport, validateEvent, type EventBusOptions, type EventCatalogue, type EventHandler, type EventTransport, type ReceivedEvent, type Subscription, type TransportMessage, type ValidateFunction } from './runtime/bus.ts';
+/** Types the event schemas share (the envelope, money), declared once here and imported everywhere. */
+export type { EventEnvelope, Money } from './shared.ts';
 export type { BetAuthorizedV1_0_0 } from './types/bet.authorized-1.0.0.ts';
 export type { BetRolledBackV1_0_0 } from './types/bet.rolled_back-1.0.0.ts';
 export type { BetSettledV1_2_0 } from './types/bet.settled-1.2.0.ts';

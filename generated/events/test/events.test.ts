@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type BetSettledV1_2_0,
   createEventBus,
+  type EventEnvelope,
   EventError,
   eventCatalogue,
   InMemoryTransport,
@@ -107,5 +108,32 @@ describe('generated events package', () => {
     await transport.publish(subject, bytes({ ...settled, schema_version: '2.0.0' }), {});
     expect(handled).toEqual([]);
     expect(invalid).toEqual(['EVENT_VALIDATION_FAILED', 'EVENT_UNDECODABLE']);
+  });
+});
+
+describe('the envelope', () => {
+  it('is declared once in the repository, in the generated shared types, and every event type builds on it', () => {
+    const repo = path.resolve(here, '../../..');
+    const declarations: string[] = [];
+    for (const parent of ['packages', 'generated', 'tools']) {
+      for (const dir of readdirSync(path.join(repo, parent))) {
+        const src = path.join(repo, parent, dir, 'src');
+        let files: string[] = [];
+        try {
+          files = readdirSync(src, { recursive: true }) as string[];
+        } catch {
+          continue;
+        }
+        for (const file of files.filter((f) => f.endsWith('.ts'))) {
+          const text = readFileSync(path.join(src, file), 'utf8');
+          if (/^export (interface EventEnvelope\b|type EventEnvelope =)/m.test(text)) {
+            declarations.push(path.join(parent, dir, 'src', file));
+          }
+        }
+      }
+    }
+    expect(declarations).toEqual([path.join('generated', 'events', 'src', 'shared.ts')]);
+    const envelope: EventEnvelope = settled;
+    expect(envelope.event_type).toBe('bet.settled');
   });
 });

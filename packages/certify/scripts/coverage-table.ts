@@ -10,7 +10,7 @@ import { coverageTable } from '../src/coverage.ts';
 import { allScenarios } from '../src/scenarios/index.ts';
 
 const readme = fileURLToPath(new URL('../README.md', import.meta.url));
-const contract = Contract.load();
+const contract = await Contract.load();
 const table = coverageTable(allScenarios(contract), contract);
 writeFileSync(
   readme,

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import $RefParser from '@apidevtools/json-schema-ref-parser';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
@@ -53,6 +54,11 @@ export interface ExchangeToCheck {
 }
 
 type Json = Record<string, unknown>;
+/** What certify uses of json-schema-ref-parser's `$Refs`: every file the contract's refs reach. */
+interface ResolvedFiles {
+  values(): Record<string, unknown>;
+  get(path: string): unknown;
+}
 
 function escapePointer(token: string): string {
   return token.replaceAll('~', '~0').replaceAll('/', '~1');
@@ -69,79 +75,73 @@ export class Contract {
   private readonly ajv: Ajv2020;
   private readonly rootId: string;
   private readonly compiled = new Map<string, ValidateFunction>();
-  private readonly documents = new Map<string, Json>();
 
+  /** Use `Contract.load` or `Contract.resolve`: they read every file the contract's `$ref`s reach first. */
   constructor(
     readonly file: string,
     private readonly root: Json,
+    private readonly refs: ResolvedFiles,
   ) {
     this.rootId = pathToFileURL(path.resolve(file)).href;
-    this.documents.set(this.rootId, root);
     this.ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
     addFormats(this.ajv);
     for (const format of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password']) {
       this.ajv.addFormat(format, true);
     }
     this.ajv.addSchema({ ...root, $id: this.rootId });
-    this.loadExternalDocuments(root, this.rootId);
+    // Every other file the refs reach becomes an ajv schema keyed by its file URL, so refs resolve as URIs.
+    for (const [file, document] of Object.entries(refs.values() as Record<string, Json>)) {
+      const id = pathToFileURL(file).href;
+      if (id !== this.rootId) this.ajv.addSchema({ ...document, $id: id });
+    }
     this.version = String((root.info as Json | undefined)?.version ?? 'unknown');
     this.readCatalogue();
     this.readOperations();
   }
 
-  static load(file: string = DEFAULT_CONTRACT_PATH): Contract {
+  static async load(file: string = DEFAULT_CONTRACT_PATH): Promise<Contract> {
     if (!existsSync(file)) {
       throw Object.assign(new Error(`contract not found at ${file}: pass --contract FILE`), {
         code: 'CONTRACT_NOT_FOUND',
       });
     }
-    return new Contract(file, parse(readFileSync(file, 'utf8')) as Json);
+    return Contract.resolve(file, parse(readFileSync(file, 'utf8')) as Json);
   }
 
-  /** Relative `$ref`s to other YAML files become ajv schemas keyed by their file URL, so refs resolve as URIs. */
-  private loadExternalDocuments(node: unknown, baseId: string): void {
-    if (Array.isArray(node)) {
-      for (const item of node) this.loadExternalDocuments(item, baseId);
-      return;
-    }
-    if (!node || typeof node !== 'object') return;
-    for (const [key, value] of Object.entries(node)) {
-      if (key === '$ref' && typeof value === 'string' && !value.startsWith('#')) {
-        const target = new URL(value.split('#')[0] ?? '', baseId).href;
-        if (!this.documents.has(target) && target.startsWith('file:')) {
-          const file = fileURLToPath(target);
-          if (existsSync(file)) {
-            const document = parse(readFileSync(file, 'utf8')) as Json;
-            this.documents.set(target, document);
-            this.ajv.addSchema({ ...document, $id: target });
-            this.loadExternalDocuments(document, target);
-          }
-        }
-      } else {
-        this.loadExternalDocuments(value, baseId);
-      }
-    }
+  /**
+   * The contract `root` as if read from `file`: json-schema-ref-parser reads every file its `$ref`s reach
+   * (parsed with `yaml`, like the root, and never over the network).
+   */
+  static async resolve(file: string, root: Json): Promise<Contract> {
+    const yamlFiles = {
+      order: 1,
+      canParse: /\.(ya?ml|json)$/i,
+      parse: (input: { data: Buffer | string }) => parse(String(input.data)) as Json,
+    };
+    const options = {
+      parse: { yaml: yamlFiles, json: false, text: false, binary: false },
+      resolve: { http: false, external: true },
+    };
+    // `as never` because the plugin's own types do not admit a custom parser; the overload then returns void.
+    const refs = (await $RefParser.resolve(path.resolve(file), root, options as never)) as unknown;
+    return new Contract(file, root, refs as ResolvedFiles);
   }
 
   /** Follows OpenAPI `$ref`s on non-schema objects (parameters, responses, request bodies). */
   private deref(node: unknown, baseId: string): { value: Json; baseId: string; pointer: string } {
-    let current = node as Json;
-    let base = baseId;
-    let pointer = '';
-    for (let hops = 0; hops < 20 && current && typeof current.$ref === 'string'; hops++) {
-      const ref = current.$ref as string;
-      const [file, fragment = ''] = ref.split('#');
-      base = file ? new URL(file, base).href : base;
-      const document = this.documents.get(base);
-      if (!document) throw new Error(`unresolvable $ref ${ref}`);
-      let target: unknown = document;
-      for (const token of fragment.split('/').filter(Boolean)) {
-        target = (target as Json)[token.replaceAll('~1', '/').replaceAll('~0', '~')];
-      }
-      current = target as Json;
-      pointer = fragment;
+    const ref = (node as Json | undefined)?.$ref;
+    if (typeof ref !== 'string') return { value: (node as Json | undefined) ?? {}, baseId, pointer: '' };
+    const target = new URL(ref, baseId);
+    const pointer = target.hash.slice(1);
+    target.hash = '';
+    let value: unknown;
+    try {
+      // The resolver follows the rest of a chain of refs itself.
+      value = this.refs.get(`${fileURLToPath(target)}#${pointer}`);
+    } catch {
+      throw new Error(`unresolvable $ref ${ref}`);
     }
-    return { value: current ?? {}, baseId: base, pointer };
+    return { value: (value as Json | undefined) ?? {}, baseId: target.href, pointer };
   }
 
   private readCatalogue(): void {

@@ -1,4 +1,4 @@
-import { isDecimal, toUnits } from './decimal.ts';
+import { decimalUnits, isDecimal } from '@croupier/money';
 import type { CertifyHttp, Response, SendOptions } from './evidence.ts';
 import type { TestPlayer } from './profile.ts';
 import { check, fail, type ScenarioContext } from './scenario.ts';
@@ -119,7 +119,7 @@ export class Platform {
       { idempotencyKey: key, label: 'settleBet', ...request.send },
     );
     if (response.status === 200) {
-      const credited = isDecimal(request.win) && toUnits(request.win) > 0n;
+      const credited = isDecimal(request.win) && decimalUnits(request.win) > 0n;
       this.record(response, 'settle', request.player ?? this.main, request.betId, key, [
         'bet.settled',
         ...(credited ? ['wallet.credit'] : []),

@@ -158,7 +158,7 @@ export async function runCertification(options: CertifyOptions): Promise<RunResu
 
 async function certify(options: CertifyOptions): Promise<RunResult> {
   const started = Date.now();
-  const contract = Contract.load(options.contractPath);
+  const contract = await Contract.load(options.contractPath);
   const requestedProfile = options.profile ?? DEFAULT_PROFILE;
   const identity: TargetIdentity = {
     brand: requestedProfile.brand,

@@ -12,7 +12,7 @@ import {
   uncovered,
 } from '../src/index.ts';
 
-const contract = Contract.load();
+const contract = await Contract.load();
 const scenarios = allScenarios(contract);
 const README = new URL('../README.md', import.meta.url);
 const BRIEF = '/work/shared/seed/provider-integration.md';
@@ -31,10 +31,10 @@ describe('coverage: every error code of the contract and every rule of the brief
     expect(coverage(scenarios, contract).unknown).toEqual([]);
   });
 
-  it('fails the moment the contract gains a code no scenario exercises', () => {
+  it('fails the moment the contract gains a code no scenario exercises', async () => {
     const root = parse(readFileSync(DEFAULT_CONTRACT_PATH, 'utf8'));
     root['x-error-catalogue'].WALLET_ON_FIRE = { status: 503, retryable: true, description: 'new' };
-    const grown = new Contract(DEFAULT_CONTRACT_PATH, root);
+    const grown = await Contract.resolve(DEFAULT_CONTRACT_PATH, root);
     expect(uncovered(coverage(allScenarios(grown), grown))).toEqual(['code WALLET_ON_FIRE']);
   });
 

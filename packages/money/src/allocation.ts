@@ -1,4 +1,5 @@
 import { type Amount, assertMinor } from './amount.ts';
+import { DECIMAL } from './decimal.ts';
 import { describeValue, MoneyError } from './errors.ts';
 
 /**
@@ -121,4 +122,24 @@ function integer(
     `the ${what} must be an integer (a bigint or a safe-integer number), got ${describeValue(value)}; ` +
       'express fractions as integer ratios, e.g. 0.75 % as 75 basis points',
   );
+}
+
+/**
+ * A percent written as a decimal string, "1.5" → 150 basis points: at most two decimals, 0 to 100.
+ * Configuration states shares as percents; arithmetic takes the basis points (`percentOf`).
+ */
+export function basisPointsOf(percent: string): number {
+  const match = typeof percent === 'string' ? DECIMAL.exec(percent) : null;
+  const fraction = match?.[3] ?? '';
+  const basisPoints =
+    match && match[1] === '' && fraction.length <= 2 && (match[2] ?? '').length <= 3
+      ? Number(match[2]) * 100 + Number(fraction.padEnd(2, '0'))
+      : Number.NaN;
+  if (!(basisPoints >= 0 && basisPoints <= 10_000)) {
+    throw new MoneyError(
+      'PERCENT_INVALID',
+      `${describeValue(percent)} is not a percent between 0 and 100 with at most two decimals`,
+    );
+  }
+  return basisPoints;
 }

@@ -1,4 +1,5 @@
 import { type CurrencyRegistry, exponentOf, isoCurrencies } from './currencies.ts';
+import { DECIMAL, malformed } from './decimal.ts';
 import { describeValue, MoneyError } from './errors.ts';
 
 /** An exact amount: an integer count of the currency's minor units (cents for EUR, yen for JPY). */
@@ -32,10 +33,6 @@ export interface ParseOptions extends CurrencyOptions {
  */
 export const DEFAULT_MAX_MINOR: bigint = 2n ** 63n - 1n;
 
-// ASCII digits only (no `u` flag, so \d is [0-9]); no exponent, no sign other than '-', no
-// whitespace, no leading zeros, and a '.' must have digits on both sides.
-const DECIMAL = /^(-?)(0|[1-9]\d*)(?:\.(\d+))?$/;
-
 /**
  * Parse a wire decimal string into minor units.
  *
@@ -45,15 +42,8 @@ const DECIMAL = /^(-?)(0|[1-9]\d*)(?:\.(\d+))?$/;
  * currency's exponent wrong and will mis-round elsewhere.
  */
 export function parseAmount(decimal: string, currency: string, options: ParseOptions = {}): Amount {
-  // JS callers and untyped request bodies get past the type; catch the number here.
-  if (typeof decimal !== 'string') {
-    throw new MoneyError(
-      'AMOUNT_NOT_A_STRING',
-      `amount must be a decimal string such as "2.00", got ${describeValue(decimal)}; ` +
-        'JS numbers lose precision, so send amounts as strings',
-    );
-  }
-  const match = DECIMAL.exec(decimal);
+  // JS callers and untyped request bodies get past the type; `malformed` names the number.
+  const match = typeof decimal === 'string' ? DECIMAL.exec(decimal) : null;
   if (match === null) throw malformed(decimal);
   const negative = match[1] === '-';
   const whole = match[2] ?? '';
@@ -167,26 +157,6 @@ export function assertMinor(amount: Amount): void {
         'build amounts with parseAmount or fromMinor',
     );
   }
-}
-
-function malformed(decimal: string): MoneyError {
-  return new MoneyError(
-    'AMOUNT_MALFORMED',
-    `amount ${describeValue(decimal)} is not a plain decimal string${malformedHint(decimal)}; ` +
-      'expected digits with an optional "-" and "." such as "2.00", "1500" or "-0.50"',
-  );
-}
-
-function malformedHint(decimal: string): string {
-  if (decimal === '') return ' (it is empty)';
-  if (decimal.trim() !== decimal) return ' (remove the surrounding whitespace)';
-  if (decimal.startsWith('+')) return ' (drop the "+")';
-  if (/[eE]/.test(decimal) && /\d/.test(decimal)) return ' (exponent notation is not allowed)';
-  if (decimal.includes(',')) return ' (use "." as the decimal separator and no grouping)';
-  if (/^-?\./.test(decimal)) return ' (put a "0" before the ".")';
-  if (decimal.endsWith('.')) return ' (drop the trailing "." or add digits after it)';
-  if (/^-?0\d/.test(decimal)) return ' (no leading zeros)';
-  return '';
 }
 
 function plural(count: number, noun: string): string {

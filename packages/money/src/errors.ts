@@ -26,6 +26,8 @@ export type MoneyErrorCode =
   | 'RATIOS_INVALID'
   /** `scale`/`percentOf` got a non-integer factor or a zero/negative denominator. */
   | 'FACTOR_INVALID'
+  /** A percent that is not a decimal from 0 to 100 with at most two places (`basisPointsOf`). */
+  | 'PERCENT_INVALID'
   /** A rounding mode other than the documented ones. */
   | 'ROUNDING_MODE_UNKNOWN'
   /** `sum` of nothing without a currency to give the zero. */

@@ -14,7 +14,7 @@ export {
   type WireAmount,
   zero,
 } from './amount.ts';
-export { allocate, percentOf, type RoundingMode, scale } from './allocation.ts';
+export { allocate, basisPointsOf, percentOf, type RoundingMode, scale } from './allocation.ts';
 export {
   add,
   compare,
@@ -28,6 +28,15 @@ export {
   subtract,
   sum,
 } from './arithmetic.ts';
+export {
+  addDecimals,
+  DECIMAL_PLACES,
+  decimalFromUnits,
+  decimalUnits,
+  isDecimal,
+  sameDecimal,
+  subtractDecimals,
+} from './decimal.ts';
 export { CurrencyRegistry, defineCurrencies, exponentOf, isoCurrencies } from './currencies.ts';
 export { isMoneyError, MoneyError, type MoneyErrorCode } from './errors.ts';
 export { ISO_4217_EXPONENTS } from './iso4217.ts';

@@ -1,23 +1,14 @@
+import type { EventEnvelope } from '@croupier/events';
 import { parseAmount } from '@croupier/money';
 
 /**
  * What one event contributes to the analytics store. The envelope is kept whole in
  * `received_events` (that is where dedup and lag live); each money-carrying event type also
  * yields one fact row, its amounts converted to integer minor units here, once, so the store
- * never sees a decimal string or a float.
+ * never sees a decimal string or a float. The envelope type is the contract's, generated once in
+ * `@croupier/events`.
  */
-export interface EventEnvelope {
-  event_type: string;
-  schema_version: string;
-  event_id: string;
-  occurred_at: string;
-  tenant_id: string;
-  region: string;
-  player_id: string;
-  trace_id: string;
-  payload: Record<string, unknown>;
-  idempotency_key: string | null;
-}
+export type { EventEnvelope };
 
 /** Columns every fact table shares: who, when, which trace, how much of what. */
 export interface FactBase {

@@ -10,7 +10,8 @@ import type { RgProfile, Wallet } from '@croupier/wallet';
 import { Ajv } from 'ajv';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { adminSchemas } from './admin-schemas.ts';
-import type { EventTap, TappedEvent } from './event-tap.ts';
+import { eventStreamRoute } from './event-stream.ts';
+import type { EventTap } from './event-tap.ts';
 import { FAULT_DESCRIPTIONS, FAULT_KINDS, type FaultBoard, FaultError, parseFault } from './faults.ts';
 import type { EmulatorSettings } from './http-faults.ts';
 import { jackpotPools, triggerJackpot } from './jackpot.ts';
@@ -482,35 +483,7 @@ export function adminRoutes(options: AdminApiOptions) {
         };
       }),
     );
-    // Unnamed messages, so a plain EventSource `onmessage` hears every one; the type is in the envelope.
-    const streams = new Set<import('node:http').ServerResponse>();
-    app.addHook('onClose', async () => {
-      for (const res of streams) res.end();
-      streams.clear();
-    });
-    app.get('/events/stream', (request, reply) => {
-      const topic = (request.query as { topic?: string }).topic;
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, {
-        'content-type': 'text/event-stream',
-        'cache-control': 'no-cache',
-        connection: 'keep-alive',
-        'x-trace-id': traceOf(request),
-      });
-      res.write(': connected to the croupier sandbox event stream\n\n');
-      streams.add(res);
-      const unsubscribe = tap.onEvent((e: TappedEvent) => {
-        if (topic !== undefined && e.topic !== topic) return;
-        res.write(`id: ${e.seq}\ndata: ${JSON.stringify(e.event)}\n\n`);
-      });
-      const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-      request.raw.on('close', () => {
-        clearInterval(keepAlive);
-        unsubscribe();
-        streams.delete(res);
-      });
-    });
+    eventStreamRoute(app, tap, traceOf);
     app.post<{ Params: { topic: string } }>(
       '/topics/:topic',
       { schema: adminSchemas.publishTest },

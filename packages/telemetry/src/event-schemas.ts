@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { eventSchemasDir } from '@croupier/contracts';
+import type { EventEnvelope } from '@croupier/events';
 
 // ajv-formats is CommonJS with `exports.default`, which NodeNext typing does not see as callable.
 const formatsExport = addFormatsModule as unknown as FormatsPlugin | { default: FormatsPlugin };
@@ -14,19 +15,8 @@ export const CONTRACT_EVENT_SCHEMAS = eventSchemasDir;
 export const eventSchemaId = (eventType: string, version: string) =>
   `https://schemas.croupier.dev/events/${eventType}/${version}.json`;
 
-/** The envelope every event carries; the payload is typed by the event schema. */
-export interface EventEnvelope {
-  event_type: string;
-  schema_version: string;
-  event_id: string;
-  occurred_at: string;
-  tenant_id: string;
-  region: string;
-  player_id: string;
-  trace_id: string;
-  payload: Record<string, unknown>;
-  idempotency_key: string | null;
-}
+/** The envelope every event carries (generated from the contract); the payload is typed by the event schema. */
+export type { EventEnvelope };
 
 export class EventSchemaError extends Error {
   constructor(

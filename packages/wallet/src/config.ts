@@ -1,3 +1,5 @@
+import { basisPointsOf, isMoneyError } from '@croupier/money';
+
 export type GameType = 'slots' | 'table' | 'live' | 'crash' | 'other';
 
 export interface WalletConfig {
@@ -51,16 +53,15 @@ export function resolveConfig(config: WalletConfig = {}): ResolvedConfig {
 }
 
 /**
- * "1.5" → 150 basis points, read as a decimal string (never float arithmetic); at most two decimals,
- * at most 100 %. The jackpot share and the wagering contributions both go through here.
+ * "1.5" → 150 basis points, read by `@croupier/money` (never float arithmetic). The jackpot share and
+ * the wagering contributions both go through here; the `INVALID_PERCENT:` prefix is how the back office
+ * and the sandbox tell the caller's mistake from a crash.
  */
 export function percentToBasisPoints(percent: string): number {
-  const match = /^(\d{1,3})(?:\.(\d{1,2}))?$/.exec(percent);
-  const basisPoints = match ? Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0')) : Number.NaN;
-  if (!(basisPoints >= 0 && basisPoints <= 10_000)) {
-    throw new Error(
-      `INVALID_PERCENT: "${percent}" is not a percent between 0 and 100 with at most two decimals`,
-    );
+  try {
+    return basisPointsOf(percent);
+  } catch (error) {
+    if (isMoneyError(error)) throw new Error(`INVALID_PERCENT: ${error.message}`);
+    throw error;
   }
-  return basisPoints;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { currentTraceparent } from '@croupier/telemetry';
-import { type EventType, eventCatalogue, validateEvent } from '@croupier/events';
+import { type EventEnvelope, type EventType, eventCatalogue, validateEvent } from '@croupier/events';
 import type { LedgerTx, OutboxEvent } from '@croupier/ledger';
 
 /** An event the domain wants published; the envelope is added by `enqueueEvents`. */
@@ -19,18 +19,8 @@ export interface EventOrigin {
   idempotencyKey: string | null;
 }
 
-export interface EventEnvelope {
-  event_type: string;
-  schema_version: string;
-  event_id: string;
-  occurred_at: string;
-  tenant_id: string;
-  region: string;
-  player_id: string;
-  trace_id: string;
-  payload: Record<string, unknown>;
-  idempotency_key: string | null;
-}
+/** The contract's envelope, generated once in `@croupier/events`; re-exported for the wallet's callers. */
+export type { EventEnvelope };
 
 const compareSemver = (a: string, b: string) => {
   const pa = a.split('.').map(Number);

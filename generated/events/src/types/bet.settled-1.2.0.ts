@@ -2,6 +2,8 @@
 // Source: contracts/asyncapi/events.yaml (info.version 1.0.0).
 // Change the contract and run `pnpm codegen`; CI runs `pnpm codegen --check` and fails on any difference.
 
+import type { EventEnvelope, Money } from '../shared.ts';
+
 /**
  * A round outcome was applied: the hold was posted and the win credited. A partial settlement emits one event per part (final=false) and a last one with final=true.
  */
@@ -17,8 +19,14 @@ round_id: string
  * Bet id.
  */
 bet_id?: string
+/**
+ * Stake of the settled bet.
+ */
 bet: Money
-win: Money1
+/**
+ * Amount credited; "0.00" for a loss.
+ */
+win: Money
 /**
  * The round was played inside a bonus feature (e.g. free spins).
  */
@@ -37,71 +45,3 @@ win_type?: ("regular" | "promo" | "jackpot")
 }
 [k: string]: unknown
 })
-
-/**
- * Fields every croupier event carries. Consumers deduplicate on event_id, route on event_type + schema_version and partition on tenant_id/player_id. Closed: a new envelope field is a new envelope version.
- */
-export interface EventEnvelope {
-/**
- * Dotted event name, e.g. bet.settled.
- */
-event_type: string
-/**
- * SemVer of the payload schema; minor versions only add optional fields.
- */
-schema_version: string
-/**
- * Unique per event; the dedup key (published as Nats-Msg-Id).
- */
-event_id: string
-/**
- * When the fact happened (UTC).
- */
-occurred_at: string
-/**
- * Brand (operator tenant). Partition key, first part; a NATS subject token.
- */
-tenant_id: string
-/**
- * Data-residency region the event belongs to.
- */
-region: string
-/**
- * Player. Partition key, second part; a NATS subject token.
- */
-player_id: string
-/**
- * X-Trace-Id of the request that caused the event.
- */
-trace_id: string
-/**
- * Event-specific body; each event schema constrains it.
- */
-payload: {
-[k: string]: unknown
-}
-/**
- * X-Idempotency-Key of the originating request; null when no request caused the event (e.g. rg.reality_check).
- */
-idempotency_key: (string | null)
-}
-/**
- * Stake of the settled bet.
- */
-export interface Money {
-amount: string
-/**
- * ISO 4217 code or a configured crypto code.
- */
-currency: string
-}
-/**
- * Amount credited; "0.00" for a loss.
- */
-export interface Money1 {
-amount: string
-/**
- * ISO 4217 code or a configured crypto code.
- */
-currency: string
-}

@@ -2,6 +2,8 @@
 // Source: contracts/asyncapi/events.yaml (info.version 1.0.0).
 // Change the contract and run `pnpm codegen`; CI runs `pnpm codegen --check` and fails on any difference.
 
+import type { EventEnvelope, Money } from '../shared.ts';
+
 /**
  * A bonus was granted to a player, with its wagering requirement.
  */
@@ -14,94 +16,25 @@ payload: {
  */
 bonus_id: string
 bonus_type: ("deposit_match" | "no_deposit" | "freespins" | "cashback" | "other")
+/**
+ * Bonus value credited to the bonus balance.
+ */
 amount: Money
 /**
  * x times the bonus amount to wager.
  */
 wagering_multiplier?: number
-wagering_required: Money1
-max_bet?: Money2
+/**
+ * Total wagering needed before conversion to cash.
+ */
+wagering_required: Money
+/**
+ * Largest bet allowed while the bonus is active.
+ */
+max_bet?: Money
 freespins?: number
 expires_at: string
 [k: string]: unknown
 }
 [k: string]: unknown
 })
-
-/**
- * Fields every croupier event carries. Consumers deduplicate on event_id, route on event_type + schema_version and partition on tenant_id/player_id. Closed: a new envelope field is a new envelope version.
- */
-export interface EventEnvelope {
-/**
- * Dotted event name, e.g. bet.settled.
- */
-event_type: string
-/**
- * SemVer of the payload schema; minor versions only add optional fields.
- */
-schema_version: string
-/**
- * Unique per event; the dedup key (published as Nats-Msg-Id).
- */
-event_id: string
-/**
- * When the fact happened (UTC).
- */
-occurred_at: string
-/**
- * Brand (operator tenant). Partition key, first part; a NATS subject token.
- */
-tenant_id: string
-/**
- * Data-residency region the event belongs to.
- */
-region: string
-/**
- * Player. Partition key, second part; a NATS subject token.
- */
-player_id: string
-/**
- * X-Trace-Id of the request that caused the event.
- */
-trace_id: string
-/**
- * Event-specific body; each event schema constrains it.
- */
-payload: {
-[k: string]: unknown
-}
-/**
- * X-Idempotency-Key of the originating request; null when no request caused the event (e.g. rg.reality_check).
- */
-idempotency_key: (string | null)
-}
-/**
- * Bonus value credited to the bonus balance.
- */
-export interface Money {
-amount: string
-/**
- * ISO 4217 code or a configured crypto code.
- */
-currency: string
-}
-/**
- * Total wagering needed before conversion to cash.
- */
-export interface Money1 {
-amount: string
-/**
- * ISO 4217 code or a configured crypto code.
- */
-currency: string
-}
-/**
- * Largest bet allowed while the bonus is active.
- */
-export interface Money2 {
-amount: string
-/**
- * ISO 4217 code or a configured crypto code.
- */
-currency: string
-}

@@ -2,6 +2,8 @@
 // Source: contracts/asyncapi/events.yaml (info.version 1.0.0).
 // Change the contract and run `pnpm codegen`; CI runs `pnpm codegen --check` and fails on any difference.
 
+import type { EventEnvelope, Money } from '../shared.ts';
+
 /**
  * Periodic reminder of time played and net result in a session. Caused by a timer, not a request: idempotency_key is null.
  */
@@ -14,92 +16,23 @@ payload: {
  */
 session_id: string
 minutes_played: number
+/**
+ * Absolute net result of the session so far; net_outcome gives its direction.
+ */
 net_result: Money
 /**
  * Money amounts are unsigned; this says whether the player is up or down.
  */
 net_outcome: ("win" | "loss" | "even")
-wagered?: Money1
-won?: Money2
+/**
+ * Total staked in the session.
+ */
+wagered?: Money
+/**
+ * Total won in the session.
+ */
+won?: Money
 [k: string]: unknown
 }
 [k: string]: unknown
 })
-
-/**
- * Fields every croupier event carries. Consumers deduplicate on event_id, route on event_type + schema_version and partition on tenant_id/player_id. Closed: a new envelope field is a new envelope version.
- */
-export interface EventEnvelope {
-/**
- * Dotted event name, e.g. bet.settled.
- */
-event_type: string
-/**
- * SemVer of the payload schema; minor versions only add optional fields.
- */
-schema_version: string
-/**
- * Unique per event; the dedup key (published as Nats-Msg-Id).
- */
-event_id: string
-/**
- * When the fact happened (UTC).
- */
-occurred_at: string
-/**
- * Brand (operator tenant). Partition key, first part; a NATS subject token.
- */
-tenant_id: string
-/**
- * Data-residency region the event belongs to.
- */
-region: string
-/**
- * Player. Partition key, second part; a NATS subject token.
- */
-player_id: string
-/**
- * X-Trace-Id of the request that caused the event.
- */
-trace_id: string
-/**
- * Event-specific body; each event schema constrains it.
- */
-payload: {
-[k: string]: unknown
-}
-/**
- * X-Idempotency-Key of the originating request; null when no request caused the event (e.g. rg.reality_check).
- */
-idempotency_key: (string | null)
-}
-/**
- * Absolute net result of the session so far; net_outcome gives its direction.
- */
-export interface Money {
-amount: string
-/**
- * ISO 4217 code or a configured crypto code.
- */
-currency: string
-}
-/**
- * Total staked in the session.
- */
-export interface Money1 {
-amount: string
-/**
- * ISO 4217 code or a configured crypto code.
- */
-currency: string
-}
-/**
- * Total won in the session.
- */
-export interface Money2 {
-amount: string
-/**
- * ISO 4217 code or a configured crypto code.
- */
-currency: string
-}

@@ -1,4 +1,4 @@
-import { add, sameAmount, subtract } from '../decimal.ts';
+import { addDecimals, sameDecimal, subtractDecimals } from '@croupier/money';
 import type { Platform } from '../platform.ts';
 import type { TestPlayer } from '../profile.ts';
 import { check } from '../scenario.ts';
@@ -14,9 +14,11 @@ export async function expectBalanceDelta<T>(
   const before = await platform.balance(player);
   const result = await act();
   const after = await platform.balance(player);
-  const expected = delta.startsWith('-') ? subtract(before.cash, delta.slice(1)) : add(before.cash, delta);
+  const expected = delta.startsWith('-')
+    ? subtractDecimals(before.cash, delta.slice(1))
+    : addDecimals(before.cash, delta);
   check(
-    sameAmount(after.cash, expected),
+    sameDecimal(after.cash, expected),
     `${what}: cash went ${before.cash} → ${after.cash}, expected ${expected} (${delta.startsWith('-') ? '' : '+'}${delta})`,
   );
   return result;

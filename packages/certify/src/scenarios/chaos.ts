@@ -1,5 +1,5 @@
 import type { Fault, FaultControl } from '../chaos/fault-control.ts';
-import { add, sameAmount, subtract } from '../decimal.ts';
+import { addDecimals, sameDecimal, subtractDecimals } from '@croupier/money';
 import type { Response } from '../evidence.ts';
 import { expectError, expectOk, Platform } from '../platform.ts';
 import type { TestPlayer } from '../profile.ts';
@@ -50,11 +50,12 @@ async function confirmAcknowledged(
 ): Promise<void> {
   if (acknowledged.length === 0) return;
   const expected = acknowledged.reduce(
-    (cash, ack) => (ack.cash.startsWith('-') ? subtract(cash, ack.cash.slice(1)) : add(cash, ack.cash)),
+    (cash, ack) =>
+      ack.cash.startsWith('-') ? subtractDecimals(cash, ack.cash.slice(1)) : addDecimals(cash, ack.cash),
     cashWithoutThem,
   );
   const after = await platform.balance(player);
-  if (!sameAmount(after.cash, expected)) {
+  if (!sameDecimal(after.cash, expected)) {
     fail(
       `acknowledged but not committed: ${acknowledged.map((a) => `${a.what} answered 200 ${a.answer.text.slice(0, 120)}`).join('; ')}; after the fault cash is ${after.cash}, expected ${expected}`,
     );
@@ -69,7 +70,7 @@ async function confirmAcknowledged(
   }
   const retried = await platform.balance(player);
   check(
-    sameAmount(retried.cash, expected),
+    sameDecimal(retried.cash, expected),
     `retries of acknowledged requests moved cash ${expected} → ${retried.cash}`,
   );
   ctx.note(`${acknowledged.length} success(es) during the fault, each committed and replayed`);
@@ -120,7 +121,7 @@ async function settleThroughFault(ctx: ScenarioContext, fault: Fault, during?: (
   } finally {
     await faults.clear(id);
   }
-  await confirmAcknowledged(ctx, platform, player, subtract(before.cash, '1.00'), acknowledged);
+  await confirmAcknowledged(ctx, platform, player, subtractDecimals(before.cash, '1.00'), acknowledged);
   expectOk(await settle(), `settle retried after ${fault.kind}`);
   // Answers given before the fault must replay unchanged after it (the runner compares them).
   const { betId, roundId, key: betKey } = bet;
@@ -131,7 +132,7 @@ async function settleThroughFault(ctx: ScenarioContext, fault: Fault, during?: (
   expectOk(await settle(), `settle replayed again after ${fault.kind}`);
   const after = await platform.balance(player);
   check(
-    sameAmount(after.cash, add(before.cash, '2.00')),
+    sameDecimal(after.cash, addDecimals(before.cash, '2.00')),
     `cash ${before.cash} → ${after.cash}, expected +2.00 (stake 1.00, win 3.00 credited once)`,
   );
 }

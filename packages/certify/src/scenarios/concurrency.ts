@@ -1,4 +1,4 @@
-import { add, sameAmount, toUnits } from '../decimal.ts';
+import { addDecimals, decimalUnits, sameDecimal } from '@croupier/money';
 import { expectOk, Platform } from '../platform.ts';
 import { check, type Scenario } from '../scenario.ts';
 import { expectBalanceDelta } from './balance-checks.ts';
@@ -141,8 +141,8 @@ export const concurrencyScenarios: Scenario[] = [
         `settle ${settled.status}, rollback ${rolled.status}: expected exactly one success`,
       );
       const after = await platform.balance();
-      const expected = settled.status === 200 ? add(before.cash, '1.00') : before.cash;
-      check(sameAmount(after.cash, expected), `cash ${before.cash} → ${after.cash}, expected ${expected}`);
+      const expected = settled.status === 200 ? addDecimals(before.cash, '1.00') : before.cash;
+      check(sameDecimal(after.cash, expected), `cash ${before.cash} → ${after.cash}, expected ${expected}`);
     },
   },
   {
@@ -162,7 +162,7 @@ export const concurrencyScenarios: Scenario[] = [
         Array.from({ length: 10 }, () => platform.authorize({ sessionId, player, amount: '0.50' })),
       );
       const ok = answers.filter((a) => a.status === 200);
-      const allowed = toUnits(before.cash) / toUnits('0.50');
+      const allowed = decimalUnits(before.cash) / decimalUnits('0.50');
       check(
         BigInt(ok.length) <= allowed,
         `${ok.length} stakes of 0.50 succeeded on a balance of ${before.cash}`,
@@ -172,11 +172,11 @@ export const concurrencyScenarios: Scenario[] = [
         `statuses ${answers.map((a) => a.status)}`,
       );
       const during = await platform.balance(player);
-      check(toUnits(during.cash) >= 0n, `cash went negative: ${during.cash}`);
+      check(decimalUnits(during.cash) >= 0n, `cash went negative: ${during.cash}`);
       for (const bet of ok) await platform.rollback({ betId: bet.betId, roundId: bet.roundId, player });
       const after = await platform.balance(player);
       check(
-        sameAmount(after.cash, before.cash),
+        sameDecimal(after.cash, before.cash),
         `after rollbacks cash ${after.cash}, expected ${before.cash}`,
       );
     },

@@ -1,4 +1,4 @@
-import { add, sameAmount } from '../decimal.ts';
+import { addDecimals, sameDecimal } from '@croupier/money';
 import { expectError, expectOk, Platform } from '../platform.ts';
 import { check, type Scenario } from '../scenario.ts';
 import { expectBalanceDelta } from './balance-checks.ts';
@@ -34,7 +34,7 @@ export const edgeCaseScenarios: Scenario[] = [
       );
       const after = await platform.balance();
       check(
-        sameAmount(after.cash, add(before.cash, '0.40')),
+        sameDecimal(after.cash, addDecimals(before.cash, '0.40')),
         `cash ${before.cash} → ${after.cash}, expected +0.40`,
       );
     },
@@ -130,9 +130,10 @@ export const edgeCaseScenarios: Scenario[] = [
         );
       });
       const secondAfter = await platform.balance(second);
-      const expected = b2.status === 200 ? add(secondBefore.cash, '-0.50') : add(secondBefore.cash, '0');
+      const expected =
+        b2.status === 200 ? addDecimals(secondBefore.cash, '-0.50') : addDecimals(secondBefore.cash, '0');
       check(
-        sameAmount(secondAfter.cash, expected),
+        sameDecimal(secondAfter.cash, expected),
         `second player's cash ${secondBefore.cash} → ${secondAfter.cash}, expected ${expected}`,
       );
       if (b2.status === 200)

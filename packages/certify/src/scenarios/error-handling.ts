@@ -1,4 +1,4 @@
-import { sameAmount } from '../decimal.ts';
+import { sameDecimal } from '@croupier/money';
 import type { Response, SendOptions } from '../evidence.ts';
 import { expectError, expectOk, Platform } from '../platform.ts';
 import { check, fail, type Scenario, type ScenarioContext, skip } from '../scenario.ts';
@@ -393,7 +393,7 @@ export const errorHandlingScenarios: Scenario[] = [
       check(reported && typeof reported.amount === 'string', 'details.balance (Money) missing');
       check(reported.currency === player.currency, `details.balance currency ${reported.currency}`);
       check(
-        sameAmount(reported.amount, before.cash),
+        sameDecimal(reported.amount, before.cash),
         `details.balance ${reported.amount}, real cash ${before.cash}`,
       );
     },

@@ -1,4 +1,4 @@
-import { isDecimal, subtract } from '../decimal.ts';
+import { isDecimal, subtractDecimals } from '@croupier/money';
 import { expectOk, Platform } from '../platform.ts';
 import { check, type Scenario } from '../scenario.ts';
 import { expectBalanceDelta } from './balance-checks.ts';
@@ -205,7 +205,7 @@ export const happyPathScenarios: Scenario[] = [
       if (bet.json.balance) {
         check(
           bet.json.balance.cash === afterBet.cash ||
-            subtract(bet.json.balance.cash, afterBet.cash) === '0.00',
+            subtractDecimals(bet.json.balance.cash, afterBet.cash) === '0.00',
           `authorize said cash ${bet.json.balance.cash}, balance says ${afterBet.cash}`,
         );
       } else ctx.note('authorize answer carries no balance (optional)');
@@ -219,7 +219,7 @@ export const happyPathScenarios: Scenario[] = [
       const afterSettle = await platform.balance();
       if (settled.json.balance) {
         check(
-          subtract(settled.json.balance.cash, afterSettle.cash) === '0.00',
+          subtractDecimals(settled.json.balance.cash, afterSettle.cash) === '0.00',
           `settle said cash ${settled.json.balance.cash}, balance says ${afterSettle.cash}`,
         );
       }

@@ -1,4 +1,4 @@
-import { sameAmount, toUnits } from '../decimal.ts';
+import { decimalUnits, sameDecimal } from '@croupier/money';
 import type { ReceivedEvent } from '../events/feed.ts';
 import type { Response } from '../evidence.ts';
 import { expectError, expectOk, Platform } from '../platform.ts';
@@ -165,7 +165,7 @@ export const playerRuleScenarios: Scenario[] = [
         `a ${player.overMaxBet} stake after the bonus expired answered ${bet.status} ${bet.text.slice(0, 200)}: an expired bonus still limits the bet`,
       );
       const balance = await platform.balance(player);
-      check(sameAmount(balance.bonus, '0'), `bonus balance ${balance.bonus} after the bonus expired`);
+      check(sameDecimal(balance.bonus, '0'), `bonus balance ${balance.bonus} after the bonus expired`);
       expectOk(await platform.rollback({ betId: bet.betId, roundId: bet.roundId, player }), 'rollback');
     },
   },
@@ -247,16 +247,16 @@ export const playerRuleScenarios: Scenario[] = [
           payload.game_type === round.gameType,
           `wager.progress.updated ${event.event_id} counts the ${round.gameType} bet as ${payload.game_type}`,
         );
-        const stake = toUnits('1.00');
-        const contributed = toUnits(String(payload.contributed?.amount));
+        const stake = decimalUnits('1.00');
+        const contributed = decimalUnits(String(payload.contributed?.amount));
         const exact = (stake * BigInt(payload.contribution_percent)) / 100n;
         // The percentage is rounded to whole percent on the wire; the amount may carry the unrounded rate.
-        const slack = stake / 200n + toUnits('0.01');
+        const slack = stake / 200n + decimalUnits('0.01');
         check(
           contributed >= exact - slack && contributed <= exact + slack,
           `wager.progress.updated ${event.event_id}: contributed ${payload.contributed?.amount} for a 1.00 ${round.gameType} stake at ${payload.contribution_percent} %`,
         );
-        const wagered = toUnits(String(payload.wagered?.amount));
+        const wagered = decimalUnits(String(payload.wagered?.amount));
         if (previous && previous.bonus === payload.bonus_id)
           check(
             wagered === previous.wagered + contributed,

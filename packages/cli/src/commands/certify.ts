@@ -151,7 +151,7 @@ A players profile (YAML; players.yaml, naming the sandbox's seeded players):
         writeReports,
       } = await import('@croupier/certify');
       if (flags.list) {
-        for (const line of scenarioListing(allScenarios(Contract.load(flags.contract))))
+        for (const line of scenarioListing(allScenarios(await Contract.load(flags.contract))))
           process.stdout.write(`${line}\n`);
         return;
       }

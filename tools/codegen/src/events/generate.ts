@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
+import $RefParser from '@apidevtools/json-schema-ref-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import standaloneModule from 'ajv/dist/standalone/index.js';
@@ -9,7 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { type GeneratedFile, header, type PackageShape, type Provenance } from '../files.ts';
 import { packageFiles, runtimeFiles } from '../openapi/client.ts';
 import { CodegenError, type JsonObject } from '../openapi/load.ts';
-import { pascal } from '../openapi/model.ts';
+import { atPointer, pascal, resolveRef } from '../openapi/model.ts';
 
 const addFormats = addFormatsModule.default;
 const standaloneCode = standaloneModule.default;
@@ -43,48 +44,61 @@ async function readStructured(file: string): Promise<unknown> {
   return file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
 }
 
-function pointer(root: unknown, fragment: string): unknown {
-  let node = root;
-  for (const raw of fragment
-    .replace(/^#?\/?/, '')
-    .split('/')
-    .filter(Boolean)) {
-    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
-    node = node && typeof node === 'object' ? (node as JsonObject)[key] : undefined;
-  }
-  return node;
+/** What codegen uses of json-schema-ref-parser's `$Refs`: every file a schema reaches, by path. */
+interface ResolvedFiles {
+  values(): Record<string, JsonObject>;
 }
 
-/** Loads a schema file and every file it reaches by relative `$ref`, keyed by `$id` so ajv resolves them as written. */
-async function register(registry: Registry, fileUrl: string, seen = new Set<string>()): Promise<string> {
-  const file = fileURLToPath(fileUrl);
-  const schema = (await readStructured(file)) as JsonObject;
-  const id = typeof schema.$id === 'string' ? schema.$id : virtualId(registry, fileUrl);
-  if (seen.has(fileUrl)) return id;
-  seen.add(fileUrl);
-  registry.schemas.set(id, { ...schema, $id: id });
-  const refs: string[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      for (const [key, value] of Object.entries(node)) {
-        if (key === '$ref' && typeof value === 'string' && !value.startsWith('#'))
-          refs.push(value.split('#')[0]!);
-        else if (key !== 'examples' && key !== 'const' && key !== 'enum' && key !== 'default') walk(value);
-      }
-    }
+/**
+ * Loads a schema file and every file it reaches by `$ref` (json-schema-ref-parser finds and reads them),
+ * keyed by `$id` so ajv resolves them as written.
+ */
+async function register(registry: Registry, fileUrl: string): Promise<string> {
+  const options = {
+    parse: { yaml: { order: 1, canParse: /\.(ya?ml|json)$/i, parse: readParsed }, json: false, text: false },
+    resolve: { http: false, external: true },
   };
-  walk(schema);
-  for (const ref of [...new Set(refs)].sort()) {
-    if (/^[a-z]+:/i.test(ref)) continue; // absolute ids must already be registered (or come from the schema directory)
-    await register(registry, new URL(ref, fileUrl).href, seen);
+  // `as never`: the options type admits no custom parser, and the overload then claims a void result.
+  const refs = (await $RefParser.resolve(
+    fileURLToPath(fileUrl),
+    options as never,
+  )) as unknown as ResolvedFiles;
+  let rootId = '';
+  for (const [file, schema] of Object.entries(refs.values()).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const url = pathToFileURL(file).href;
+    const id = typeof schema.$id === 'string' ? schema.$id : virtualId(registry, url);
+    if (!registry.schemas.has(id)) registry.schemas.set(id, { ...schema, $id: id });
+    if (url === fileUrl) rootId = id;
   }
-  return id;
+  return rootId;
+}
+
+/** The resolver's parser hook: the same reader as the AsyncAPI document's, so JSON and YAML read alike. */
+function readParsed(input: { url: string; data: Buffer | string }): unknown {
+  const text = String(input.data);
+  return input.url.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+}
+
+/**
+ * Schema files that events share (the envelope, money): each becomes one named type in `shared.ts`, and a
+ * `$ref` to it becomes a reference to that type, so `EventEnvelope` is declared once for every consumer.
+ */
+interface SharedTypes {
+  /** `$id` → type name (the schema's title). */
+  names: Map<string, string>;
+  /** Names a dereference pass used; the file being generated imports them. */
+  used: Set<string>;
 }
 
 /** Inlines refs (by `$id` resolution) so json-schema-to-typescript needs no resolver and never fetches. */
-function dereference(node: unknown, base: string, registry: Registry, stack: string[] = []): unknown {
-  if (Array.isArray(node)) return node.map((n) => dereference(n, base, registry, stack));
+function dereference(
+  node: unknown,
+  base: string,
+  registry: Registry,
+  shared: SharedTypes,
+  stack: string[] = [],
+): unknown {
+  if (Array.isArray(node)) return node.map((n) => dereference(n, base, registry, shared, stack));
   if (!node || typeof node !== 'object') return node;
   const source = node as JsonObject;
   const nextBase = typeof source.$id === 'string' ? new URL(source.$id, base).href : base;
@@ -92,11 +106,16 @@ function dereference(node: unknown, base: string, registry: Registry, stack: str
     const target = new URL(source.$ref, nextBase);
     const fragment = target.hash;
     target.hash = '';
+    const { $ref: _ref, ...siblings } = source;
+    const sharedName = fragment ? undefined : shared.names.get(target.href);
+    if (sharedName) {
+      shared.used.add(sharedName);
+      return { ...siblings, tsType: sharedName };
+    }
     const doc = registry.schemas.get(target.href);
     const key = `${target.href}${fragment}`;
     if (!doc || stack.includes(key)) return {};
-    const { $ref: _ref, ...siblings } = source;
-    const resolved = dereference(fragment ? pointer(doc, fragment) : doc, target.href, registry, [
+    const resolved = dereference(fragment ? atPointer(doc, fragment) : doc, target.href, registry, shared, [
       ...stack,
       key,
     ]);
@@ -108,9 +127,46 @@ function dereference(node: unknown, base: string, registry: Registry, stack: str
     out[key] =
       key === 'const' || key === 'enum' || key === 'default'
         ? value
-        : dereference(value, nextBase, registry, stack);
+        : dereference(value, nextBase, registry, shared, stack);
   }
   return out;
+}
+
+/** Titled schema files the event schemas reach by `$ref` and that are no event themselves: the shared types. */
+function sharedTypes(registry: Registry, models: readonly EventModel[]): SharedTypes {
+  const events = new Set(models.map((m) => m.schemaId));
+  const names = new Map<string, string>();
+  for (const [id, schema] of [...registry.schemas].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (events.has(id) || id.startsWith('urn:') || typeof schema.title !== 'string') continue;
+    const name = pascal(schema.title);
+    if (name && ![...names.values()].includes(name)) names.set(id, name);
+  }
+  return { names, used: new Set() };
+}
+
+/** Compiles one schema; a fresh `used` set tells which shared types its file must import. */
+async function compileType(
+  name: string,
+  schemaId: string,
+  input: EventsInput,
+  names: Map<string, string>,
+): Promise<{ ts: string; used: string[] }> {
+  const shared: SharedTypes = { names, used: new Set() };
+  const schema = dereference(
+    input.registry.schemas.get(schemaId),
+    schemaId,
+    input.registry,
+    shared,
+  ) as JsonObject;
+  schema.title = name;
+  const ts = await compile(schema as never, name, {
+    bannerComment: '',
+    format: false,
+    declareExternallyReferenced: true,
+    strictIndexSignatures: false,
+    $refOptions: { resolve: { external: false } } as never,
+  });
+  return { ts: ts.trim(), used: [...shared.used].filter((n) => n !== name).sort() };
 }
 
 /** Draft-07 tuple `items` (AsyncAPI's default schema dialect) in 2020-12 terms. */
@@ -158,14 +214,6 @@ function constOf(schema: JsonObject | undefined, property: string): string | und
   return typeof prop?.const === 'string' ? prop.const : undefined;
 }
 
-function resolveInternal(doc: JsonObject, node: unknown, depth = 0): unknown {
-  if (!node || typeof node !== 'object' || depth > 16) return node;
-  const ref = (node as JsonObject).$ref;
-  if (typeof ref === 'string' && ref.startsWith('#/'))
-    return resolveInternal(doc, pointer(doc, ref), depth + 1);
-  return node;
-}
-
 /** Inline schemas may `$ref` into the AsyncAPI document itself; those refs are inlined (cycles become `{}`). */
 function inlineInternal(doc: JsonObject, node: unknown, stack: string[] = []): unknown {
   if (Array.isArray(node)) return node.map((n) => inlineInternal(doc, n, stack));
@@ -173,7 +221,7 @@ function inlineInternal(doc: JsonObject, node: unknown, stack: string[] = []): u
   const ref = (node as JsonObject).$ref;
   if (typeof ref === 'string' && ref.startsWith('#/')) {
     if (stack.includes(ref)) return {};
-    return inlineInternal(doc, pointer(doc, ref), [...stack, ref]);
+    return inlineInternal(doc, atPointer(doc, ref), [...stack, ref]);
   }
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(node)) {
@@ -210,10 +258,10 @@ export async function readAsyncApi(file: string, schemaDir?: string): Promise<Ev
   const channels = (doc.channels ?? {}) as JsonObject;
   const subjectOf = new Map<unknown, string>();
   for (const [channelName, rawChannel] of Object.entries(channels)) {
-    const channel = resolveInternal(doc, rawChannel) as JsonObject;
+    const channel = resolveRef(doc, rawChannel) as JsonObject;
     const address = typeof channel?.address === 'string' ? channel.address : channelName;
     for (const rawMessage of Object.values((channel?.messages ?? {}) as JsonObject)) {
-      const message = resolveInternal(doc, rawMessage);
+      const message = resolveRef(doc, rawMessage);
       if (!subjectOf.has(message)) subjectOf.set(message, address);
     }
   }
@@ -221,12 +269,12 @@ export async function readAsyncApi(file: string, schemaDir?: string): Promise<Ev
   for (const [name, raw] of Object.entries(
     ((doc.components as JsonObject | undefined)?.messages ?? {}) as JsonObject,
   )) {
-    messages.set(name, resolveInternal(doc, raw));
+    messages.set(name, resolveRef(doc, raw));
   }
   for (const [channelName, rawChannel] of Object.entries(channels)) {
-    const channel = resolveInternal(doc, rawChannel) as JsonObject;
+    const channel = resolveRef(doc, rawChannel) as JsonObject;
     for (const [name, raw] of Object.entries((channel?.messages ?? {}) as JsonObject)) {
-      const message = resolveInternal(doc, raw);
+      const message = resolveRef(doc, raw);
       if (![...messages.values()].includes(message)) messages.set(`${channelName}.${name}`, message);
     }
   }
@@ -354,24 +402,26 @@ export async function generateEvents(
     ].join('\n'),
   });
 
+  const { names: sharedNames } = sharedTypes(input.registry, input.models);
+  const importShared = (used: string[], from: string) =>
+    used.length ? `import type { ${used.join(', ')} } from '${from}';\n\n` : '';
+  const sharedParts: string[] = [];
+  for (const [schemaId, name] of sharedNames) {
+    const { ts, used } = await compileType(name, schemaId, input, sharedNames);
+    sharedParts.push(`${importShared(used, './shared.ts')}${ts}`);
+  }
+  if (sharedNames.size) {
+    files.push({ path: `${dir}/src/shared.ts`, content: `${h}\n${sharedParts.join('\n\n')}\n` });
+  }
   const typeImports: string[] = [];
   for (const model of input.models) {
     const name = typeName(model);
-    const schema = dereference(
-      input.registry.schemas.get(model.schemaId),
-      model.schemaId,
-      input.registry,
-    ) as JsonObject;
-    schema.title = name;
-    const ts = await compile(schema as never, name, {
-      bannerComment: '',
-      format: false,
-      declareExternallyReferenced: true,
-      strictIndexSignatures: false,
-      $refOptions: { resolve: { external: false } } as never,
-    });
+    const { ts, used } = await compileType(name, model.schemaId, input, sharedNames);
     const fileName = `${model.eventType}-${model.version}`.replace(/[^A-Za-z0-9.-]+/g, '_');
-    files.push({ path: `${dir}/src/types/${fileName}.ts`, content: `${h}\n${ts.trim()}\n` });
+    files.push({
+      path: `${dir}/src/types/${fileName}.ts`,
+      content: `${h}\n${importShared(used, '../shared.ts')}${ts}\n`,
+    });
     typeImports.push(`import type { ${name} } from './types/${fileName}.ts';`);
   }
 
@@ -427,6 +477,12 @@ export async function generateEvents(
       '',
       "export { eventCatalogue, type EventMap, type EventOf, type EventType, type EventVersion } from './catalogue.ts';",
       "export { EventBus, EventError, InMemoryTransport, validateEvent, type EventBusOptions, type EventCatalogue, type EventHandler, type EventTransport, type ReceivedEvent, type Subscription, type TransportMessage, type ValidateFunction } from './runtime/bus.ts';",
+      ...(sharedNames.size
+        ? [
+            `/** Types the event schemas share (the envelope, money), declared once here and imported everywhere. */`,
+            `export type { ${[...sharedNames.values()].sort().join(', ')} } from './shared.ts';`,
+          ]
+        : []),
       ...input.models.map((m) => {
         const fileName = `${m.eventType}-${m.version}`.replace(/[^A-Za-z0-9.-]+/g, '_');
         return `export type { ${typeName(m)} } from './types/${fileName}.ts';`;

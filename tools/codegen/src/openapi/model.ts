@@ -65,16 +65,24 @@ const RESERVED = new Set(
   ).split(' '),
 );
 
+/** The value at a JSON pointer fragment (`#/a/b`, `/a/b` or empty for the root); the one pointer walk of codegen. */
+export function atPointer(root: unknown, fragment: string): unknown {
+  let target = root;
+  for (const raw of fragment
+    .replace(/^#?\/?/, '')
+    .split('/')
+    .filter(Boolean)) {
+    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    target = target && typeof target === 'object' ? (target as JsonObject)[key] : undefined;
+  }
+  return target;
+}
+
 export function resolveRef<T = unknown>(document: JsonObject, node: unknown, depth = 0): T {
   if (!node || typeof node !== 'object' || depth > 20) return node as T;
   const ref = (node as JsonObject).$ref;
   if (typeof ref !== 'string' || !ref.startsWith('#/')) return node as T;
-  let target: unknown = document;
-  for (const raw of ref.slice(2).split('/')) {
-    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
-    target = target && typeof target === 'object' ? (target as JsonObject)[key] : undefined;
-  }
-  return resolveRef<T>(document, target, depth + 1);
+  return resolveRef<T>(document, atPointer(document, ref), depth + 1);
 }
 
 function words(text: string): string[] {
