@@ -28,7 +28,9 @@ export const gate: BenchSuite = {
     progress(`gate Twilio: ${twilio.ms} ms, ${twilio.mb_per_s} MB/s, ${twilio.findings} breaking findings`);
     // The full gate (with lint) beside `--only breaking`, each in a fresh process, alternating, median of 3:
     // wall time and peak RSS.
-    progress('gate on the Twilio pair in its own process: --only breaking and the full gate with lint, 3 rounds');
+    progress(
+      'gate on the Twilio pair in its own process: --only breaking and the full gate with lint, 3 rounds',
+    );
     const processes = compareGateProcesses(sharedDir, 3);
     const { breaking: onlyBreaking, full } = processes;
     progress(
