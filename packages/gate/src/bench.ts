@@ -77,6 +77,36 @@ export function runGateProcess(
   return best;
 }
 
+/**
+ * `--only breaking` and the full gate side by side, each in a fresh process, alternating, `rounds` times; the
+ * median of each (wall time and peak RSS separately). The box is shared, so one pair of runs says little:
+ * alternating puts both modes under the same load, and the median drops the run another job slowed down.
+ */
+export function compareGateProcesses(
+  sharedDir = DEFAULT_SHARED,
+  rounds = 3,
+): { breaking: GateProcessRun; full: GateProcessRun; rounds: number } {
+  const runs: Record<'breaking' | 'full', GateProcessRun[]> = { breaking: [], full: [] };
+  for (let i = 0; i < rounds; i++) {
+    runs.breaking.push(runGateProcess('breaking', sharedDir));
+    runs.full.push(runGateProcess('full', sharedDir));
+  }
+  return { breaking: medianRun(runs.breaking), full: medianRun(runs.full), rounds };
+}
+
+function medianRun(list: GateProcessRun[]): GateProcessRun {
+  const median = (pick: (r: GateProcessRun) => number) => {
+    const sorted = list.map(pick).sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)] ?? 0;
+  };
+  return {
+    wallMs: median((r) => r.wallMs),
+    gateMs: median((r) => r.gateMs),
+    maxRssMb: median((r) => r.maxRssMb),
+    findings: list[0]?.findings ?? 0,
+  };
+}
+
 /** The gate on every oasdiff case: verdict agreement and total time. */
 export async function benchGateOnOasdiff(
   sharedDir = DEFAULT_SHARED,

@@ -1,20 +1,19 @@
-import * as fs from 'node:fs';
 import path from 'node:path';
 import { Document, type ISpectralDiagnostic, type Ruleset, Spectral } from '@stoplight/spectral-core';
 import Parsers from '@stoplight/spectral-parsers';
-import { bundleAndLoadRuleset } from '@stoplight/spectral-ruleset-bundler/with-loader';
 import { type ContractDiagnostic, severityName } from './diagnostics.ts';
 import { displayPath } from './contract-files.ts';
+import { loadRulesetFile } from './ruleset-load.ts';
 
 // spectral-parsers is CommonJS whose re-exports Node cannot see as named ESM exports, hence the default import.
-// Bundling the ruleset (rollup over .spectral.yaml and the custom functions) is the slow part of a run;
-// one bundle per ruleset file serves every document and every call in the process.
+// Building the ruleset is a fixed cost of a run (ruleset-load.ts); one build per ruleset file serves every
+// document and every call in the process.
 const rulesets = new Map<string, Promise<Ruleset>>();
 
 export function loadRuleset(rulesetFile: string): Promise<Ruleset> {
   let ruleset = rulesets.get(rulesetFile);
   if (ruleset === undefined) {
-    ruleset = bundleAndLoadRuleset(rulesetFile, { fs, fetch });
+    ruleset = loadRulesetFile(rulesetFile);
     ruleset.catch(() => rulesets.delete(rulesetFile));
     rulesets.set(rulesetFile, ruleset);
   }
