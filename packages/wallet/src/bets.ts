@@ -1,4 +1,5 @@
 import { isLedgerError, type LedgerTx } from '@croupier/ledger';
+import { fromMinor, percentOf } from '@croupier/money';
 import { activeBonus, checkUsedUp, recordWagering, splitWin } from './bonus.ts';
 import {
   type BetRow,
@@ -345,7 +346,7 @@ export async function authorizeBet(
   let jackpot = 0n;
   const basisPoints = context.jackpotBps;
   if (basisPoints > 0 && body.jackpot_contribution !== false) {
-    jackpot = (stake * BigInt(basisPoints)) / 10_000n;
+    jackpot = percentOf(fromMinor(stake, currency), basisPoints).minor;
     if (jackpot > 0n) {
       await tx.postTransfers([
         {

@@ -1,5 +1,5 @@
 import type { LedgerTx } from '@croupier/ledger';
-import { allocate, fromMinor } from '@croupier/money';
+import { allocate, fromMinor, percentOf } from '@croupier/money';
 import type { GameType, ResolvedConfig } from './config.ts';
 import {
   balanceAfter,
@@ -127,7 +127,7 @@ export async function recordWagering(
   if (!bonus) return [];
   const gameType = (bet.game_type ?? config.defaultGameType) as GameType;
   const contributionBps = config.wageringContributionBps[gameType] ?? 0;
-  const contributed = (bet.amount * BigInt(contributionBps)) / 10_000n;
+  const contributed = percentOf(fromMinor(bet.amount, bet.currency), contributionBps).minor;
   const wagered = bonus.wagered + contributed;
   const completed = wagered >= bonus.wagering_required;
   const { brand, player_id: playerId, currency } = bonus;
