@@ -5,7 +5,7 @@
  * awaited until their banner, and stopped.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -191,8 +191,10 @@ beforeAll(async () => {
       recursive: true,
     },
   );
+  // The functions import Spectral's packages, as a project using this ruleset has them installed.
+  symlinkSync(path.join(root, 'node_modules'), path.join(work, 'node_modules'), 'dir');
   writeFileSync(path.join(work, 'package.json'), '{ "private": true, "type": "module" }\n');
-  writeFileSync(path.join(work, '.gitignore'), '.bin/\n.croupier/\n');
+  writeFileSync(path.join(work, '.gitignore'), '.bin/\n.croupier/\nnode_modules\n');
   await exec('git', ['init', '-q', '-b', 'main'], { cwd: work });
   const git = (...args: string[]) =>
     exec('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { cwd: work });

@@ -21,6 +21,7 @@ export const PUBLISHED = [
   'generated/server',
   'generated/events',
   'packages/money',
+  'packages/junit',
   'packages/ledger',
   'packages/bus',
   'packages/telemetry',
@@ -33,8 +34,37 @@ export const PUBLISHED = [
   'packages/cli',
 ];
 
+/**
+ * Every `@croupier/*` package a published one depends on is published too; a new workspace package
+ * that is not would only show up as npm's E404 for a name that exists nowhere but here.
+ */
+async function assertClosed(): Promise<void> {
+  const names = new Map<string, string>();
+  const manifests = await Promise.all(
+    PUBLISHED.map(async (dir) => {
+      const manifest = JSON.parse(await readFile(path.join(repo, dir, 'package.json'), 'utf8')) as {
+        name: string;
+        dependencies?: Record<string, string>;
+      };
+      names.set(manifest.name, dir);
+      return manifest;
+    }),
+  );
+  const missing = manifests.flatMap((m) =>
+    Object.keys(m.dependencies ?? {})
+      .filter((dep) => dep.startsWith('@croupier/') && !names.has(dep))
+      .map((dep) => `${m.name} depends on ${dep}`),
+  );
+  if (missing.length > 0) {
+    throw new Error(
+      `PUBLISHED in installed-project.ts lacks what published packages need: ${missing.join('; ')}`,
+    );
+  }
+}
+
 /** Packs the built packages (run \`pnpm build\` first) and npm-installs them into a new temporary project. */
 export async function installProject(prefix: string): Promise<string> {
+  await assertClosed();
   const project = await mkdtemp(path.join(os.tmpdir(), prefix));
   const packs = path.join(project, '.packs');
   await mkdir(packs);
