@@ -6,6 +6,7 @@ import {
   benchGateOnOasdiff,
   benchOptic,
   compareGateProcesses,
+  gateProcessRuntime,
   twilioPair,
 } from '../../packages/gate/src/bench.ts';
 import { readCorpus, runCorpusCase } from '../../packages/gate/src/conformance/corpus.ts';
@@ -29,7 +30,7 @@ export const gate: BenchSuite = {
     // The full gate (with lint) beside `--only breaking`, each in a fresh process, alternating, median of 3:
     // wall time and peak RSS.
     progress(
-      'gate on the Twilio pair in its own process: --only breaking and the full gate with lint, 3 rounds',
+      `gate on the Twilio pair in its own process (${gateProcessRuntime()}): --only breaking and the full gate with lint, 3 rounds`,
     );
     const processes = compareGateProcesses(sharedDir, 3);
     const { breaking: onlyBreaking, full } = processes;
@@ -38,7 +39,7 @@ export const gate: BenchSuite = {
     );
     const processRows = [
       {
-        metric: `gate full run with lint, ${TWILIO_BYTES_NOTE}: wall time, own process, median of ${processes.rounds} (goal ≤ 5000 ms; ${full.findings} findings)`,
+        metric: `gate full run with lint, ${TWILIO_BYTES_NOTE}: wall time, own process on ${gateProcessRuntime()}, median of ${processes.rounds} (goal ≤ 5000 ms; ${full.findings} findings)`,
         value: full.wallMs,
         unit: 'ms',
         baseline: { name: '--only breaking, same pair', value: onlyBreaking.wallMs },
