@@ -6,12 +6,12 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { loadProfile } from '@croupier/certify';
+import { freePorts, natsJetStream, postgres, servicesOrSkip } from '@croupier/test-services';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/program.ts';
@@ -61,29 +61,11 @@ const LONG_RUNNING = /^croupier (sandbox(\s+--.*)?|wallet serve.*)$|^\S+=\S+ cro
 const BANNER = /Ctrl-C stops it|^listening \d+/m;
 const DEFAULT_PORTS = [4010, 4020, 8080];
 
-const portFree = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-const reachable = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => resolve(socket.end() !== undefined));
-    socket.once('error', () => resolve(false));
-  });
-
-const portsFree = (await Promise.all(DEFAULT_PORTS.map(portFree))).every(Boolean);
-const natsUp = await reachable(4222);
-const postgresUp = await reachable(5432);
-const missing = [
-  ...(portsFree ? [] : [`ports ${DEFAULT_PORTS.join('/')} are taken (the examples name the default ports)`]),
-  ...(natsUp ? [] : ['NATS is not listening on 127.0.0.1:4222']),
-  ...(postgresUp ? [] : ['PostgreSQL is not listening on 127.0.0.1:5432']),
-];
-if (missing.length > 0 && process.env.CI === 'true') throw new Error(`help examples: ${missing.join('; ')}`);
-if (missing.length > 0) console.warn(`skipping the help examples: ${missing.join('; ')}`);
+// The examples name the default ports, NATS and PostgreSQL.
+const ready = await servicesOrSkip(
+  [freePorts(DEFAULT_PORTS), natsJetStream, postgres],
+  'the --help examples',
+);
 
 let work: string;
 let env: NodeJS.ProcessEnv;
@@ -171,7 +153,7 @@ const program = buildProgram();
 const examples = collectExamples(program);
 
 beforeAll(async () => {
-  if (missing.length > 0) return;
+  if (!ready) return;
   work = mkdtempSync(path.join(os.tmpdir(), 'croupier-help-examples-'));
   // A scratch project: the contracts in a git repository with a main branch and one commit on top.
   cpSync(path.join(root, 'contracts'), path.join(work, 'contracts'), { recursive: true });
@@ -209,7 +191,7 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-describe.skipIf(missing.length > 0)('every example of every --help', () => {
+describe.skipIf(!ready)('every example of every --help', () => {
   it('finds the examples of every command', () => {
     expect(examples.length).toBeGreaterThan(40);
     const commands = new Set(examples.map((e) => e.command));

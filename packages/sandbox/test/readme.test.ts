@@ -1,32 +1,17 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { freePorts, serviceOrSkip } from '@croupier/test-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEFAULT_PORTS = [4010, 4020];
 
-const portFree = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-
-const free = (await Promise.all(DEFAULT_PORTS.map(portFree))).every(Boolean);
-if (!free && process.env.CI === 'true') {
-  throw new Error(
-    `ports ${DEFAULT_PORTS.join(' and ')} are taken: the README's curl lines need the sandbox's default ports`,
-  );
-}
-if (!free)
-  console.warn(
-    `skipping the README curl test: ports ${DEFAULT_PORTS.join('/')} are in use (a sandbox is running?)`,
-  );
+// The README's curl lines name the sandbox's default ports.
+const free = await serviceOrSkip(freePorts(DEFAULT_PORTS), 'the README curl test');
 
 /** The first ```sh block after the "First calls" heading, one command per line. */
 async function readmeCurlLines(): Promise<string[]> {
