@@ -1,11 +1,40 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { integrationTestFiles } from './tools/test-services/src/projects.ts';
 import ClosingLineReporter from './tools/test-summary/reporter.ts';
+
+/** Files that reach a service, a child process or a browser (see tools/test-services/src/projects.ts). */
+const integration = integrationTestFiles(import.meta.dirname);
+const everyTest = [
+  'packages/*/test/**/*.test.ts',
+  'generated/*/test/**/*.test.ts',
+  'tools/*/test/**/*.test.ts',
+];
 
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'generated/*/test/**/*.test.ts', 'tools/*/test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default', new ClosingLineReporter()],
+    // vitest's default is one worker fewer than the cores: one worker on a 2-core box, idle while a
+    // test waits on the processes and servers it started. Both projects share the workers.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: everyTest,
+          exclude: [...integration, '**/node_modules/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: integration,
+        },
+      },
+    ],
   },
 });
