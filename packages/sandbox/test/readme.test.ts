@@ -4,13 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freePorts, serviceOrSkip } from '@croupier/test-services';
+import { croupierArgv, freePorts, serviceOrSkip, takeTurn } from '@croupier/test-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEFAULT_PORTS = [4010, 4020];
 
 // The README's curl lines name the sandbox's default ports.
+// The help examples (and other checkouts) use the same ports: wait for our turn on them.
+const releasePorts = await takeTurn('default-ports');
 const free = await serviceOrSkip(freePorts(DEFAULT_PORTS), 'the README curl test');
 
 /** The first ```sh block after the "First calls" heading, one command per line. */
@@ -27,15 +29,12 @@ let output = '';
 beforeAll(async () => {
   if (!free) return;
   dir = await mkdtemp(path.join(os.tmpdir(), 'croupier-readme-'));
-  // The README's main command, as `pnpm croupier sandbox` runs it, on the default ports.
-  child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'packages/cli/src/bin.ts', 'sandbox', '--data-dir', dir],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  // The README's main command (`pnpm croupier sandbox`) on the default ports; the built CLI when it is up to date.
+  const [node, args] = croupierArgv('sandbox', '--data-dir', dir);
+  child = spawn(node, args, {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
@@ -50,8 +49,13 @@ beforeAll(async () => {
   }
 }, 120_000);
 afterAll(async () => {
-  if (child && child.exitCode === null) child.kill('SIGKILL');
+  if (child && child.exitCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
   if (dir) await rm(dir, { recursive: true, force: true });
+  await releasePorts();
 });
 
 describe.skipIf(!free)('the README, verbatim', () => {

@@ -7,9 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { connect } from 'nats';
 import pg from 'pg';
+import { sharedDir } from './paths.ts';
+
+export { repoRoot, sharedDir } from './paths.ts';
 
 /** Something a suite needs from outside the process, with the way a developer gets it. */
 export interface Service {
@@ -24,9 +26,6 @@ export interface Service {
 export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 export const NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-/** CI clones `shared/` beside the repository. */
-export const sharedDir = path.resolve(repoRoot, '../shared');
 export const CHROMIUM = '/usr/bin/chromium';
 
 const underCi = () => process.env.CI === 'true';
@@ -163,3 +162,7 @@ export async function dropSchema(schema: string): Promise<void> {
     await client.end();
   }
 }
+
+export { type CroupierCommand, croupierArgv, croupierCommand, workspaceEntry } from './cli.ts';
+export { takeTurn } from './turns.ts';
+export { integrationTestFiles, testFiles } from './projects.ts';
