@@ -25,6 +25,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: everyTest,
+          // Unit files share a worker's module cache instead of importing the packages afresh each.
+          isolate: false,
           exclude: [...integration, '**/node_modules/**'],
         },
       },
