@@ -54,7 +54,8 @@ function distIsFresh(): boolean {
       const src = mtimes(path.join(dir, 'src'), (name) => name.endsWith('.ts'));
       const dist = mtimes(path.join(dir, 'dist'), (name) => name.endsWith('.js'));
       if (!src) continue;
-      if (!dist || dist.oldest < src.newest) return false;
+      // Newest against newest: a dist/ file left over from a deleted source must not count as stale.
+      if (!dist || dist.newest < src.newest) return false;
     }
   }
   return true;
