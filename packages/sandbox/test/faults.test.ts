@@ -187,7 +187,10 @@ describe('fault buttons: each one changes a real request or event, and switches 
     const id = await sut.fault({ kind: 'out_of_order', window: 4 });
     const reordered = bet();
     await sut.authorize(session, reordered);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The authorize's events are on the bus (held in the reorder window) before the settle's follow.
+    await expect
+      .poll(() => sut.sandbox.wallet().ledger.outbox.unpublishedCount(), { timeout: 5_000, interval: 10 })
+      .toBe(0);
     await sut.settle(reordered, '0.00');
     const seen = (await sut.eventsOfBet(reordered, 4, 3_000)).map((e) => e.event_type);
     expect(seen.indexOf('bet.settled')).toBeLessThan(seen.indexOf('bet.authorized'));
