@@ -17,19 +17,14 @@ export interface CroupierCommand {
   readonly nodeArgs: readonly string[];
 }
 
-/** Newest and oldest modification time of the files under `dir` whose name passes `keep`. */
-function mtimes(dir: string, keep: (name: string) => boolean): { newest: number; oldest: number } | null {
-  let newest = 0;
-  let oldest = Number.POSITIVE_INFINITY;
+/** Newest modification time of the files under `dir` whose name passes `keep` (null: none). */
+function newest(dir: string, keep: (name: string) => boolean): number | null {
+  let time = 0;
   const walk = (at: string) => {
     for (const entry of readdirSync(at, { withFileTypes: true })) {
       const full = path.join(at, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (keep(entry.name)) {
-        const time = statSync(full).mtimeMs;
-        newest = Math.max(newest, time);
-        oldest = Math.min(oldest, time);
-      }
+      else if (keep(entry.name)) time = Math.max(time, statSync(full).mtimeMs);
     }
   };
   try {
@@ -37,25 +32,30 @@ function mtimes(dir: string, keep: (name: string) => boolean): { newest: number;
   } catch {
     return null;
   }
-  return newest === 0 ? null : { newest, oldest };
+  return time === 0 ? null : time;
 }
 
-/** Every built workspace package has a dist/ written after its last source edit. */
-function distIsFresh(): boolean {
+/** Every built workspace package under `root` has a dist/ written after its last source edit. */
+export function distIsFresh(root = repoRoot): boolean {
   for (const group of ['packages', 'tools', 'generated']) {
-    for (const pkg of readdirSync(path.join(repoRoot, group), { withFileTypes: true })) {
-      if (!pkg.isDirectory()) continue;
-      const dir = path.join(repoRoot, group, pkg.name);
+    let packages: string[];
+    try {
+      packages = readdirSync(path.join(root, group));
+    } catch {
+      continue;
+    }
+    for (const name of packages) {
+      const dir = path.join(root, group, name);
       try {
         statSync(path.join(dir, 'tsconfig.build.json'));
       } catch {
         continue;
       }
-      const src = mtimes(path.join(dir, 'src'), (name) => name.endsWith('.ts'));
-      const dist = mtimes(path.join(dir, 'dist'), (name) => name.endsWith('.js'));
-      if (!src) continue;
+      const src = newest(path.join(dir, 'src'), (file) => file.endsWith('.ts'));
+      const dist = newest(path.join(dir, 'dist'), (file) => file.endsWith('.js'));
+      if (src === null) continue;
       // Newest against newest: a dist/ file left over from a deleted source must not count as stale.
-      if (!dist || dist.newest < src.newest) return false;
+      if (dist === null || dist < src) return false;
     }
   }
   return true;

@@ -163,6 +163,6 @@ export async function dropSchema(schema: string): Promise<void> {
   }
 }
 
-export { type CroupierCommand, croupierArgv, croupierCommand, workspaceEntry } from './cli.ts';
+export { type CroupierCommand, croupierArgv, croupierCommand, distIsFresh, workspaceEntry } from './cli.ts';
 export { takeTurn } from './turns.ts';
 export { integrationTestFiles, testFiles } from './projects.ts';
