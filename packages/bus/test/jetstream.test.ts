@@ -17,9 +17,10 @@ import {
   expectOrderedPerPlayer,
   until,
 } from './outbox-fixture.ts';
-import { NATS_URL, natsAvailable, runId } from './services.ts';
+import { natsJetStream, serviceOrSkip } from '@croupier/test-services';
+import { NATS_URL, runId } from './services.ts';
 
-const up = await natsAvailable();
+const up = await serviceOrSkip(natsJetStream, 'the JetStream transport tests');
 const bytes = (s: string) => new TextEncoder().encode(s);
 
 describe.skipIf(!up)('NATS JetStream transport', () => {
@@ -85,20 +86,20 @@ describe.skipIf(!up)('NATS JetStream transport', () => {
 
   it('outbox → relay → JetStream: a crash before mark republishes, the stream and the consumer drop the copies', async () => {
     const handled: { player: string; n: number }[] = [];
-    const sub = await transport.subscribe(
-      `${prefix}.test.>`,
-      dedupe((m) => void handled.push(decode(m))),
-      {
-        durable: `relay_${id}`,
-      },
-    );
+    const handler = dedupe((m) => void handled.push(decode(m)));
+    const durable = `relay_${id}`;
+    const sub = await transport.subscribe(`${prefix}.test.>`, handler, { durable });
     await enqueueEvents(ledger, id, ['p1', 'p2', 'p3'], 10);
     await expect(
       new OutboxRelay(crashingBeforeMark(ledger), transport, { batchSize: 1000 }).drainOnce(),
     ).rejects.toThrow(/simulated crash/);
     expect(await new OutboxRelay(ledger.outbox, transport).drain()).toBe(30);
     await until(() => handled.length === 30, '30 handled events');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The consumer has nothing left to deliver or to have acknowledged: no copy can still arrive.
+    await until(async () => {
+      const info = await transport.manager.consumers.info(stream, durable);
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    }, 'the consumer to have delivered everything');
     expect(handled).toHaveLength(30);
     expectOrderedPerPlayer(handled);
     const info = await transport.manager.streams.info(stream, { subjects_filter: `${prefix}.test.>` });

@@ -12,7 +12,8 @@ import {
   expectOrderedPerPlayer,
   until,
 } from './outbox-fixture.ts';
-import { POSTGRES_URL, runId, serviceAvailable } from './services.ts';
+import { postgres, serviceOrSkip } from '@croupier/test-services';
+import { POSTGRES_URL, runId } from './services.ts';
 
 describe('outbox relay on a SQLite ledger', () => {
   let dir: string;
@@ -67,18 +68,20 @@ describe('outbox relay on a SQLite ledger', () => {
     // No duplicate window on the transport: this test isolates the consumer's own dedup.
     const transport = new InProcessTransport({ duplicateWindowMs: 0 });
     const handled: { player: string; n: number }[] = [];
-    transport.subscribe(
-      'r3.croupier.events.>',
-      dedupe((m) => void handled.push(decode(m))),
-    );
+    const handler = dedupe((m) => void handled.push(decode(m)));
+    let delivered = 0;
+    transport.subscribe('r3.croupier.events.>', async (m) => {
+      await handler(m);
+      delivered++;
+    });
     await enqueueEvents(ledger, 'r3', ['p1', 'p2'], 10);
     const crashing = new OutboxRelay(crashingBeforeMark(ledger), transport, { batchSize: 1000 });
     await expect(crashing.drainOnce()).rejects.toThrow(/simulated crash/);
     expect(await ledger.outbox.unpublishedCount()).toBe(20);
     expect(await new OutboxRelay(ledger.outbox, transport).drain()).toBe(20);
     await until(() => transport.messages.length === 40, 'both copies to be stored');
-    await until(() => handled.length === 20, 'twenty handled events');
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Every stored copy through the handler: nothing is left to arrive, so `handled` is final.
+    await until(() => delivered === 40, 'all forty deliveries');
     expect(handled).toHaveLength(20);
     expectOrderedPerPlayer(handled);
     expect(await ledger.outbox.unpublishedCount()).toBe(0);
@@ -108,11 +111,7 @@ describe('outbox relay on a SQLite ledger', () => {
   });
 });
 
-const pgUp = await serviceAvailable(`PostgreSQL at ${POSTGRES_URL}`, async () => {
-  const c = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
-  await c.connect();
-  await c.end();
-});
+const pgUp = await serviceOrSkip(postgres, 'outbox relays on PostgreSQL');
 
 describe.skipIf(!pgUp)('outbox relays sharing one PostgreSQL', () => {
   const schema = `relay_${runId()}`;
@@ -132,10 +131,12 @@ describe.skipIf(!pgUp)('outbox relays sharing one PostgreSQL', () => {
     await enqueueEvents(writer, 'pg', players, 40);
     const transport = new InProcessTransport({ duplicateWindowMs: 0 });
     const handled: { player: string; n: number }[] = [];
-    transport.subscribe(
-      'pg.croupier.events.>',
-      dedupe((m) => void handled.push(decode(m))),
-    );
+    const handler = dedupe((m) => void handled.push(decode(m)));
+    let delivered = 0;
+    transport.subscribe('pg.croupier.events.>', async (m) => {
+      await handler(m);
+      delivered++;
+    });
     const relays = ledgers.map(
       (l) => new OutboxRelay(l.outbox, transport, { batchSize: 15, pollIntervalMs: 5 }),
     );
@@ -146,7 +147,8 @@ describe.skipIf(!pgUp)('outbox relays sharing one PostgreSQL', () => {
     } finally {
       await Promise.all(relays.map((r) => r.stop()));
     }
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // The relays are stopped: once every stored message went through the handler, `handled` is final.
+    await until(() => delivered === transport.messages.length, 'every stored message delivered');
     expect(handled).toHaveLength(200);
     const byPlayer = expectOrderedPerPlayer(handled);
     for (const p of players) expect(byPlayer.get(p)).toHaveLength(40);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { croupierArgv } from '@croupier/test-services';
 import { describe, expect, it } from 'vitest';
 import {
   allScenarios,
@@ -168,11 +169,7 @@ const run = promisify(execFile);
 
 describe('croupier certify (CLI)', () => {
   it('--help explains every option with examples', async () => {
-    const { stdout } = await run(
-      'node',
-      ['--import', 'tsx', 'packages/cli/src/bin.ts', 'certify', '--help'],
-      { cwd: repoRoot },
-    );
+    const { stdout } = await run(...croupierArgv('certify', '--help'), { cwd: repoRoot });
     for (const option of [
       '--target',
       '--out',
@@ -201,11 +198,7 @@ describe('croupier certify (CLI)', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'certify-cli-'));
     try {
       const failure = await run(
-        'node',
-        [
-          '--import',
-          'tsx',
-          'packages/cli/src/bin.ts',
+        ...croupierArgv(
           'certify',
           '--target',
           target,
@@ -215,7 +208,7 @@ describe('croupier certify (CLI)', () => {
           out,
           '--json',
           '--md',
-        ],
+        ),
         { cwd: repoRoot },
       ).catch((e) => e);
       expect(failure.code).toBe(1);

@@ -1,16 +1,13 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CHROMIUM, chromium as chromiumService, serviceOrSkip } from '@croupier/test-services';
 import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type RunResult, writeReports } from '../src/index.ts';
 import { certifyFake } from './certify-target.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const browserMissing = !existsSync(CHROMIUM);
-if (browserMissing && process.env.CI === 'true') {
-  throw new Error(`${CHROMIUM} is missing: install it with apt-get install -y chromium (the CI script does)`);
-}
+const browserMissing = !(await serviceOrSkip(chromiumService, 'the HTML report in a browser'));
 
 describe.skipIf(browserMissing)('the HTML report in a headless browser', () => {
   let dir: string;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from 'nats';
+import { natsJetStream, serviceOrSkip } from '@croupier/test-services';
 import { describe, expect, it } from 'vitest';
 import { benchLoadGenerator } from '../src/bench.ts';
 import { HttpFaultControl } from '../src/chaos/fault-control.ts';
@@ -104,19 +105,7 @@ describe('event schemas', () => {
   });
 });
 
-async function natsAvailable(): Promise<boolean> {
-  try {
-    const nc = await connect({ servers: '127.0.0.1:4222', timeout: 1000 });
-    await nc.close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const hasNats = await natsAvailable();
-if (!hasNats && process.env.CI === 'true')
-  throw new Error('NATS with JetStream is required under CI at 127.0.0.1:4222');
+const hasNats = await serviceOrSkip(natsJetStream, 'the NATS JetStream event feed');
 
 describe.skipIf(!hasNats)('NATS JetStream event feed (skipped: no NATS at 127.0.0.1:4222)', () => {
   it('receives events published on croupier.events.> after it started', async () => {

@@ -1,19 +1,11 @@
-import { connect } from 'nats';
+import { NATS_URL, natsJetStream, serviceOrSkip } from '@croupier/test-services';
 import { describe, expect, it } from 'vitest';
 import { serveWallet } from '@croupier/wallet';
 import { BEHAVIOUR_RUN, DEFAULT_PROFILE, runCertification, verdictLines } from '../src/index.ts';
 
-async function natsUrl(): Promise<string | undefined> {
-  try {
-    const nc = await connect({ servers: '127.0.0.1:4222', timeout: 1000 });
-    await nc.close();
-    return 'nats://127.0.0.1:4222';
-  } catch {
-    if (process.env.CI === 'true')
-      throw new Error('NATS with JetStream is required under CI at 127.0.0.1:4222');
-    return undefined;
-  }
-}
+/** Without NATS the run still certifies, its events scenarios skipped (under CI=true NATS is required). */
+const natsUrl = async () =>
+  (await serviceOrSkip(natsJetStream, "certify's events scenarios")) ? NATS_URL : undefined;
 
 describe('certify against the reference wallet (SQLite in memory, sandbox seed)', () => {
   it('passes every scenario it can run; skips only for missing sandbox hooks, security off or absent players', async () => {

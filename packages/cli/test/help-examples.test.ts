@@ -6,12 +6,19 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { loadProfile } from '@croupier/certify';
+import {
+  croupierCommand,
+  freePorts,
+  natsJetStream,
+  postgres,
+  servicesOrSkip,
+  takeTurn,
+} from '@croupier/test-services';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/program.ts';
@@ -61,35 +68,23 @@ const LONG_RUNNING = /^croupier (sandbox(\s+--.*)?|wallet serve.*)$|^\S+=\S+ cro
 const BANNER = /Ctrl-C stops it|^listening \d+/m;
 const DEFAULT_PORTS = [4010, 4020, 8080];
 
-const portFree = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-const reachable = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => resolve(socket.end() !== undefined));
-    socket.once('error', () => resolve(false));
-  });
-
-const portsFree = (await Promise.all(DEFAULT_PORTS.map(portFree))).every(Boolean);
-const natsUp = await reachable(4222);
-const postgresUp = await reachable(5432);
-const missing = [
-  ...(portsFree ? [] : [`ports ${DEFAULT_PORTS.join('/')} are taken (the examples name the default ports)`]),
-  ...(natsUp ? [] : ['NATS is not listening on 127.0.0.1:4222']),
-  ...(postgresUp ? [] : ['PostgreSQL is not listening on 127.0.0.1:5432']),
-];
-if (missing.length > 0 && process.env.CI === 'true') throw new Error(`help examples: ${missing.join('; ')}`);
-if (missing.length > 0) console.warn(`skipping the help examples: ${missing.join('; ')}`);
+// The examples name the default ports, NATS and PostgreSQL.
+// Other files (the README test) and other checkouts use the same ports: wait for our turn on them.
+const releasePorts = await takeTurn('default-ports');
+const ready = await servicesOrSkip(
+  [freePorts(DEFAULT_PORTS), natsJetStream, postgres],
+  'the --help examples',
+);
 
 let work: string;
 let env: NodeJS.ProcessEnv;
 
+/** Seconds each example took, printed slowest first: where this file's time goes. */
+const took = new Map<string, number>();
+
 /** One example in a shell, the way a user pastes it. */
 async function runExample(line: string): Promise<{ code: number; out: string }> {
+  const started = performance.now();
   try {
     const { stdout, stderr } = await exec('bash', ['-c', line], {
       cwd: work,
@@ -104,6 +99,8 @@ async function runExample(line: string): Promise<{ code: number; out: string }> 
       code: typeof failed.code === 'number' ? failed.code : 1,
       out: `${failed.stdout}${failed.stderr}`,
     };
+  } finally {
+    took.set(line, (took.get(line) ?? 0) + (performance.now() - started) / 1000);
   }
 }
 
@@ -139,9 +136,12 @@ async function stopExample(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** The examples that can leave a fault switched on: the fault buttons, and certify (its chaos scenarios press them). */
+const MAY_LEAVE_A_FAULT = /^croupier (sandbox fault|certify)\b/;
+
 /**
- * Runs examples against a server example that stays up meanwhile; faults are cleared after each (a
- * secure sandbox's through its https URL, with the CA and admin token it wrote).
+ * Runs examples against a server example that stays up meanwhile; faults are cleared after any that may
+ * leave one (a secure sandbox's through its https URL, with the CA and admin token it wrote).
  */
 async function withServer(
   server: string,
@@ -155,7 +155,7 @@ async function withServer(
   try {
     for (const line of lines) {
       results.set(line, await runExample(line));
-      await runExample(clear);
+      if (MAY_LEAVE_A_FAULT.test(line)) await runExample(clear);
     }
   } finally {
     await stopExample(child);
@@ -177,7 +177,7 @@ const program = buildProgram();
 const examples = collectExamples(program);
 
 beforeAll(async () => {
-  if (missing.length > 0) return;
+  if (!ready) return;
   work = mkdtempSync(path.join(os.tmpdir(), 'croupier-help-examples-'));
   // A scratch project: the contracts in a git repository with a main branch and one commit on top.
   cpSync(path.join(root, 'contracts'), path.join(work, 'contracts'), { recursive: true });
@@ -201,23 +201,24 @@ beforeAll(async () => {
   await git('add', '.');
   await git('commit', '-qm', 'base');
   await git('commit', '-q', '--allow-empty', '-m', 'head');
-  // `croupier` on the PATH, as the installed CLI would be.
-  const tsx = pathToFileURL(path.join(root, 'node_modules/tsx/dist/esm/index.mjs')).href;
+  // `croupier` on the PATH, as the installed CLI would be: the built one when dist/ is up to date
+  // (a start costs a third of one through tsx, and this file starts it about a hundred times).
+  const cli = croupierCommand();
+  console.log(`[help-examples] croupier runs from ${cli.from}/`);
   const shim = path.join(bin, 'croupier');
   mkdirSync(bin, { recursive: true });
-  writeFileSync(
-    shim,
-    `#!/bin/sh\nexec "${process.execPath}" --import "${tsx}" "${path.join(root, 'packages/cli/src/bin.ts')}" "$@"\n`,
-  );
+  const quoted = [process.execPath, ...cli.nodeArgs].map((arg) => `"${arg}"`).join(' ');
+  writeFileSync(shim, `#!/bin/sh\nexec ${quoted} "$@"\n`);
   chmodSync(shim, 0o755);
   writeFileSync(path.join(work, 'players.yaml'), playersYaml(program));
   env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
 }, 60_000);
-afterAll(() => {
+afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
+  await releasePorts();
 });
 
-describe.skipIf(missing.length > 0)('every example of every --help', () => {
+describe.skipIf(!ready)('every example of every --help', () => {
   it('finds the examples of every command', () => {
     expect(examples.length).toBeGreaterThan(40);
     const commands = new Set(examples.map((e) => e.command));
@@ -247,6 +248,12 @@ describe.skipIf(missing.length > 0)('every example of every --help', () => {
       line.includes('https://127.0.0.1:4020') || line.startsWith('croupier sandbox keys');
     const isNats = (line: string) => / --nats /.test(line);
     const afterServe = (line: string) => /^croupier wallet (audit|reconcile)/.test(line);
+    // Examples that need no server and touch no port (certificates, codegen, the gate, git, openssl) run
+    // in a second lane beside the server examples, in their own order (openssl checks what certs wrote).
+    const offline = (line: string) => /^(croupier (certs|codegen|gate)\b|openssl |git )/.test(line);
+    const offlineLane = (async () => {
+      for (const line of lines.filter(offline)) results.set(line, await runExample(line));
+    })();
 
     // Long-running examples on their own, one at a time: each must print its banner. The wallets first,
     // so the audit and reconcile examples find what they wrote.
@@ -263,8 +270,18 @@ describe.skipIf(missing.length > 0)('every example of every --help', () => {
     for (const line of lines.filter(afterServe)) results.set(line, await runExample(line));
     await withServer(servers.secure, lines.filter(isSecure), results);
     await withServer(servers.nats, lines.filter(isNats), results);
-    const rest = lines.filter((l) => !LONG_RUNNING.test(l) && !isSecure(l) && !isNats(l) && !afterServe(l));
+    const rest = lines.filter(
+      (l) => !LONG_RUNNING.test(l) && !isSecure(l) && !isNats(l) && !afterServe(l) && !offline(l),
+    );
     await withServer(servers.plain, rest, results);
+    await offlineLane;
+    console.log(
+      `[help-examples] slowest: ${[...took]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 8)
+        .map(([line, s]) => `${s.toFixed(1)} s ${line}`)
+        .join('\n  ')}`,
+    );
     for (const server of Object.values(servers))
       results.set(server, { code: 0, out: 'served the examples above' });
 

@@ -4,28 +4,29 @@
  * 20, a strict TypeScript project and the installed CLI. The README's "For providers" blocks run here
  * verbatim. Slow by nature (an npm install), so it is one file sharing one installed project.
  */
-import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { file, npmRegistry, serviceOrSkip, sharedDir } from '@croupier/test-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installProject } from './installed-project.ts';
 
 const run = promisify(execFile);
 const repo = path.resolve(import.meta.dirname, '../../..');
-const CI = process.env.CI === 'true';
-
-const BEEXAR = path.resolve(
-  repo,
-  '../shared/fixtures/public-specs/igaming/beexar-softswiss-wallet-v.2026.03.03.yaml',
+const BEEXAR = path.join(
+  sharedDir,
+  'fixtures/public-specs/igaming/beexar-softswiss-wallet-v.2026.03.03.yaml',
 );
 
 // The registry is the one network dependency: without it (and outside CI) the file skips, saying why.
-const registry = spawnSync('npm', ['ping'], { encoding: 'utf8', timeout: 20_000 }).status === 0;
-if (!registry && CI)
-  throw new Error('the npm registry is unreachable: the installed-packages test cannot run');
-if (!registry) console.warn('installed.test.ts skipped: the npm registry is unreachable (npm ping failed)');
+const registry = await serviceOrSkip(npmRegistry, 'croupier installed from its tarballs');
+const beexar =
+  registry &&
+  (await serviceOrSkip(
+    file(BEEXAR, 'clone shared/ beside the repository (CI does)'),
+    'codegen --out standalone',
+  ));
 
 let project: string;
 const sandboxes: ChildProcess[] = [];
@@ -204,10 +205,9 @@ describe.skipIf(!registry)('croupier installed from its tarballs with plain npm'
     }
   });
 
-  it.skipIf(!existsSync(BEEXAR) && !CI)(
+  it.skipIf(!beexar)(
     'croupier codegen --out writes packages that build standalone with npm install && npm run build',
     async () => {
-      expect(existsSync(BEEXAR), `${BEEXAR} (../shared beside the clone)`).toBe(true);
       await sh(`npx croupier codegen --openapi '${BEEXAR}' --out beexar`);
       await Promise.all(
         ['client', 'server'].map(async (pkg) => {

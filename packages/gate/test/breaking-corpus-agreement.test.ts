@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CorpusResult, readCorpus, runCorpusCase } from '../src/conformance/corpus.ts';
-import { hasShared, requireShared, sharedDir } from './shared.ts';
+import { serviceOrSkip, shared } from '@croupier/test-services';
+import { sharedDir } from './shared.ts';
+
+const hasShared = await serviceOrSkip(shared('fixtures'), 'the breaking-corpus agreement');
 
 const DOC = path.resolve(import.meta.dirname, '../docs/breaking-corpus-disagreements.md');
 
@@ -11,11 +14,10 @@ function listed(): string[] {
   return [...readFileSync(DOC, 'utf8').matchAll(/^\| `([^`]+)` *\|/gm)].map((m) => m[1] ?? '').sort();
 }
 
-describe.skipIf(!hasShared && process.env.CI !== 'true')(
+describe.skipIf(!hasShared)(
   'agreement with the independent breaking-change corpus (openapi-diff, libopenapi, asyncapi/diff)',
   () => {
     it('agrees on at least 97% of `--only breaking` verdicts, and every disagreement is explained', async () => {
-      if (!requireShared()) return;
       const results: CorpusResult[] = [];
       for (const c of readCorpus(sharedDir)) results.push(await runCorpusCase(sharedDir, c));
       const agreed = results.filter((r) => r.agrees).length;

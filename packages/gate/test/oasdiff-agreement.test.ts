@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CaseResult, readManifest, runCase } from '../src/conformance/oasdiff.ts';
-import { hasShared, requireShared, sharedDir } from './shared.ts';
+import { serviceOrSkip, shared } from '@croupier/test-services';
+import { sharedDir } from './shared.ts';
+
+const hasShared = await serviceOrSkip(shared('fixtures'), 'the oasdiff agreement');
 
 const DOC = path.resolve(import.meta.dirname, '../docs/oasdiff-disagreements.md');
 
@@ -17,33 +20,29 @@ function listed(section: string): string[] {
     .sort();
 }
 
-describe.skipIf(!hasShared && process.env.CI !== 'true')(
-  'agreement with oasdiff on its own checker cases',
-  () => {
-    it('agrees on at least 98.5% of breaking verdicts, and every disagreement is explained', async () => {
-      if (!requireShared()) return;
-      const results: CaseResult[] = [];
-      for (const c of readManifest(sharedDir)) results.push(await runCase(sharedDir, c));
-      const settled = results.filter((r) => r.verdictAgrees !== null);
-      const verdictAgreed = settled.filter((r) => r.verdictAgrees).length;
-      const idsAgreed = results.filter((r) => r.idsAgree).length;
-      const pct = (n: number, d: number) => `${((100 * n) / d).toFixed(1)}%`;
-      console.log(
-        `oasdiff agreement: verdict ${verdictAgreed}/${settled.length} (${pct(verdictAgreed, settled.length)}), ` +
-          `check ids ${idsAgreed}/${results.length} (${pct(idsAgreed, results.length)})`,
-      );
-      // 98.5 % as printed (one decimal): 325 of 330 today.
-      expect(Number(((100 * verdictAgreed) / settled.length).toFixed(1))).toBeGreaterThanOrEqual(98.5);
-      const verdictMisses = settled
-        .filter((r) => !r.verdictAgrees)
-        .map((r) => r.id)
-        .sort();
-      const idMisses = results
-        .filter((r) => !r.idsAgree && r.verdictAgrees !== false)
-        .map((r) => r.id)
-        .sort();
-      expect(listed('Verdict disagreements')).toEqual(verdictMisses);
-      expect(listed('Check-id disagreements')).toEqual(idMisses);
-    });
-  },
-);
+describe.skipIf(!hasShared)('agreement with oasdiff on its own checker cases', () => {
+  it('agrees on at least 98.5% of breaking verdicts, and every disagreement is explained', async () => {
+    const results: CaseResult[] = [];
+    for (const c of readManifest(sharedDir)) results.push(await runCase(sharedDir, c));
+    const settled = results.filter((r) => r.verdictAgrees !== null);
+    const verdictAgreed = settled.filter((r) => r.verdictAgrees).length;
+    const idsAgreed = results.filter((r) => r.idsAgree).length;
+    const pct = (n: number, d: number) => `${((100 * n) / d).toFixed(1)}%`;
+    console.log(
+      `oasdiff agreement: verdict ${verdictAgreed}/${settled.length} (${pct(verdictAgreed, settled.length)}), ` +
+        `check ids ${idsAgreed}/${results.length} (${pct(idsAgreed, results.length)})`,
+    );
+    // 98.5 % as printed (one decimal): 325 of 330 today.
+    expect(Number(((100 * verdictAgreed) / settled.length).toFixed(1))).toBeGreaterThanOrEqual(98.5);
+    const verdictMisses = settled
+      .filter((r) => !r.verdictAgrees)
+      .map((r) => r.id)
+      .sort();
+    const idMisses = results
+      .filter((r) => !r.idsAgree && r.verdictAgrees !== false)
+      .map((r) => r.id)
+      .sort();
+    expect(listed('Verdict disagreements')).toEqual(verdictMisses);
+    expect(listed('Check-id disagreements')).toEqual(idMisses);
+  });
+});

@@ -4,13 +4,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { runGate } from '../src/gate.ts';
-import { hasShared, requireShared, sharedDir } from './shared.ts';
+import { serviceOrSkip, shared } from '@croupier/test-services';
+import { sharedDir } from './shared.ts';
+
+const hasShared = await serviceOrSkip(shared('fixtures'), 'the gate over public API descriptions');
 
 const specs = path.join(sharedDir, 'fixtures/public-specs');
 
-describe.skipIf(!hasShared && process.env.CI !== 'true')('public API descriptions', () => {
+describe.skipIf(!hasShared)('public API descriptions', () => {
   it('Twilio 2.4.2 → 2.5.0: reports the removed enum schemas and the widened responses, parameters and form body', async () => {
-    if (!requireShared()) return;
     const report = await runGate(
       path.join(specs, 'openapi-large/twilio-api-v2010-2.4.2.yaml'),
       path.join(specs, 'openapi-large/twilio-api-v2010-2.5.0.yaml'),
@@ -38,7 +40,6 @@ describe.skipIf(!hasShared && process.env.CI !== 'true')('public API description
   });
 
   it('DigitalOcean multi-file description diffed against itself: no findings, no error', async () => {
-    if (!requireShared()) return;
     const entry = path.join(specs, 'multi-file/digitalocean-2026-08-07/DigitalOcean-public.v2.yaml');
     const report = await runGate(entry, entry, { only: 'breaking' });
     expect(report.findings).toEqual([]);
@@ -47,7 +48,6 @@ describe.skipIf(!hasShared && process.env.CI !== 'true')('public API description
   });
 
   it('AsyncAPI 3 Streetlights (Kafka): no findings against itself; a moved server and a flipped action are breaking', async () => {
-    if (!requireShared()) return;
     const entry = path.join(specs, 'asyncapi-3.0/streetlights-kafka-asyncapi.yml');
     const same = await runGate(entry, entry, { only: 'breaking' });
     expect(same.findings).toEqual([]);

@@ -1,9 +1,9 @@
 import { describe, it } from 'vitest';
 import { openLedger } from '../src/index.ts';
 import { ledgerBehaviour } from './ledger.behaviour.ts';
-import { dropSchema, freshSchemaName, POSTGRES_URL, postgresAvailable } from './postgres-service.ts';
+import { dropSchema, freshSchemaName, POSTGRES_URL, postgres, serviceOrSkip } from '@croupier/test-services';
 
-if (await postgresAvailable()) {
+if (await serviceOrSkip(postgres, 'the ledger on PostgreSQL')) {
   ledgerBehaviour({
     name: 'PostgreSQL',
     propertyRuns: 80,

@@ -209,10 +209,7 @@ describe('daily brand report from the event stream (real wallet, in-process bus,
       clock: pipeline.clock,
     });
     await replay.start();
-    const deadline = Date.now() + 10_000;
-    while (replay.duplicateCount < storedCount && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await expect.poll(() => replay.duplicateCount, { timeout: 10_000, interval: 10 }).toBe(storedCount);
     await replay.stop();
     expect(replay.duplicateCount).toBe(storedCount);
     expect(replay.landedCount).toBe(0);
@@ -253,11 +250,12 @@ describe('daily brand report from the event stream (real wallet, in-process bus,
           },
       )
       .filter((e) => e.event_type === 'bet.authorized' && e.payload.bet_id === 'lag-probe');
-    for (;;) {
-      const report = await dailyBrandReport(pipeline.store, { date: BUSINESS_DATE });
-      if (countOf(report) === (countOf(before) ?? 0) + 1) break;
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
+    await expect
+      .poll(async () => countOf(await dailyBrandReport(pipeline.store, { date: BUSINESS_DATE })), {
+        timeout: 20_000,
+        interval: 2,
+      })
+      .toBe((countOf(before) ?? 0) + 1);
     const betToReportMs = pipeline.clock().getTime() - Date.parse(authorized?.occurred_at as string);
     console.log(
       `[reporting] bet → daily report row: ${betToReportMs} ms (budget ${REPORT_LAG_BUDGET_MS} ms)`,

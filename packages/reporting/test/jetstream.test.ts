@@ -2,30 +2,18 @@ import { type EventTransport, JetStreamTransport } from '@croupier/bus';
 import { seedSandboxPlayers } from '@croupier/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dailyBrandReport, formatLag, lagSummary } from '../src/index.ts';
+import { NATS_URL, natsJetStream, serviceOrSkip } from '@croupier/test-services';
 import { BUSINESS_DATE, openPipeline, type Pipeline, ProviderDriver } from './pipeline.ts';
 
-const NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 const runId = `r${process.pid}x${Date.now().toString(36)}`;
 // A stream and subject prefix of this run only: JetStream refuses two streams over the same
 // subjects, and parallel runs must not read each other's events.
 const stream = `CROUPIER_REPORTING_${runId.toUpperCase()}`;
 const prefix = `${runId}`;
 
-/** Under CI=true a missing NATS fails the run; elsewhere the test is skipped, saying why. */
-async function connectOrSkip(): Promise<JetStreamTransport | null> {
-  try {
-    return await JetStreamTransport.connect({ servers: NATS_URL, stream, subjects: [`${prefix}.>`] });
-  } catch (error) {
-    if (process.env.CI === 'true')
-      throw new Error(`NATS JetStream at ${NATS_URL} is required under CI: ${error}`);
-    console.warn(
-      `SKIP reporting on NATS JetStream: ${NATS_URL} not reachable (${error}); start NATS to run it`,
-    );
-    return null;
-  }
-}
-
-const jetstream = await connectOrSkip();
+const jetstream = (await serviceOrSkip(natsJetStream, 'reporting on NATS JetStream'))
+  ? await JetStreamTransport.connect({ servers: NATS_URL, stream, subjects: [`${prefix}.>`] })
+  : null;
 
 /** The wallet publishes `croupier.events.…`; this run's stream captures them under its prefix. */
 function prefixed(transport: JetStreamTransport): EventTransport {

@@ -2,7 +2,7 @@
  * Issue 18, item 5: in `--secure` the admin side (`/sandbox/*` and the console) answers only to the
  * platform's admin token, and says so in the one error schema; a plain sandbox is unchanged.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +11,10 @@ import { type Browser, chromium } from 'playwright-core';
 import { Agent, type Dispatcher, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSandbox, startSandbox } from '../src/index.ts';
+import { CHROMIUM, chromium as chromiumService, serviceOrSkip } from '@croupier/test-services';
 import { createSandboxSecurity } from '../src/secure.ts';
+
+const browserMissing = !(await serviceOrSkip(chromiumService, 'the secure console in a browser'));
 
 let dir: string;
 let secure: RunningSandbox;
@@ -272,8 +275,7 @@ describe('sandbox --secure: the console signs in once with the admin token', () 
     expect(faults.status, faults.text).toBe(200);
   });
 
-  const CHROMIUM = '/usr/bin/chromium';
-  it.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')(
+  it.skipIf(browserMissing)(
     'in a browser: the login form, then the players of the sandbox',
     async () => {
       let browser: Browser | undefined;

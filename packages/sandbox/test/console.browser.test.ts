@@ -1,20 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM, chromium as chromiumService, serviceOrSkip } from '@croupier/test-services';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSandbox, startSandbox } from '../src/sandbox.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const browserMissing = !existsSync(CHROMIUM);
-if (browserMissing && process.env.CI === 'true') {
-  throw new Error(`${CHROMIUM} is missing: install it with apt-get install -y chromium (the CI script does)`);
-}
-if (browserMissing) {
-  console.warn(`console.browser.test: skipped, ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
+const browserMissing = !(await serviceOrSkip(chromiumService, 'the sandbox console in a browser'));
 
 /** The page refreshes players, faults and the request log every 2 s and events every second. */
 const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 6_000, interval: 100 });

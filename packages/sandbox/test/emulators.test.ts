@@ -138,11 +138,15 @@ describe('emulators', () => {
       trace_id: 't_topic',
     });
     expect(published.status).toBe(202);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const { body } = await sut.call('GET', '/sandbox/events?topic=provider-smoke');
-    expect((body.events as Array<{ event: unknown }>).map((e) => e.event)).toEqual([
-      { hello: 'world', trace_id: 't_topic' },
-    ]);
+    const onTopic = async () =>
+      (
+        (await sut.call('GET', '/sandbox/events?topic=provider-smoke')).body.events as Array<{
+          event: unknown;
+        }>
+      ).map((e) => e.event);
+    await expect
+      .poll(onTopic, { timeout: 5_000, interval: 20 })
+      .toEqual([{ hello: 'world', trace_id: 't_topic' }]);
     expect((await sut.call('POST', '/sandbox/topics/Bad.Topic', {})).status).toBe(400);
   });
 

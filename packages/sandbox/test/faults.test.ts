@@ -188,7 +188,10 @@ describe('fault buttons: each one changes a real request or event, and switches 
     const id = await sut.fault({ kind: 'out_of_order', window: 4 });
     const reordered = bet();
     await sut.authorize(session, reordered);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The authorize's events are on the bus (held in the reorder window) before the settle's follow.
+    await expect
+      .poll(() => sut.sandbox.wallet().ledger.outbox.unpublishedCount(), { timeout: 5_000, interval: 10 })
+      .toBe(0);
     await sut.settle(reordered, '0.00');
     const seen = (await sut.eventsOfBet(reordered, 4, 3_000)).map((e) => e.event_type);
     expect(seen.indexOf('bet.settled')).toBeLessThan(seen.indexOf('bet.authorized'));
@@ -248,8 +251,13 @@ describe('fault scope, time box and input', () => {
   it('switches itself off when its time box ends', async () => {
     await sut.fault({ kind: 'wallet_outage', duration_s: 1 });
     expect((await sut.call('GET', '/v1/players/p_demo_1/balance')).status).toBe(503);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    expect((await sut.call('GET', '/v1/players/p_demo_1/balance')).status).toBe(200);
+    // Off by itself within a deadline (no sleep tuned to the 1 s box).
+    await expect
+      .poll(async () => (await sut.call('GET', '/v1/players/p_demo_1/balance')).status, {
+        timeout: 5_000,
+        interval: 50,
+      })
+      .toBe(200);
     expect((await sut.call('GET', '/sandbox/faults')).body.faults).toEqual([]);
   });
 

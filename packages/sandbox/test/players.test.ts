@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { croupierArgv } from '@croupier/test-services';
 import { SANDBOX_PLAYERS } from '@croupier/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PLAYERS } from '../src/index.ts';
@@ -86,11 +87,7 @@ describe('sandbox test players', () => {
 
   it('croupier sandbox player add creates one from the command line', async () => {
     const { stdout } = await run(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'packages/cli/src/bin.ts',
+      ...croupierArgv(
         'sandbox',
         'player',
         'add',
@@ -102,7 +99,7 @@ describe('sandbox test players', () => {
         'USD=7.00',
         '--url',
         sut.url,
-      ],
+      ),
       { cwd: root, timeout: 60_000 },
     );
     expect(stdout).toContain('player p_cli_1: 42.00 EUR, 7.00 USD');

@@ -1,33 +1,20 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { croupierArgv, freePorts, serviceOrSkip, takeTurn } from '@croupier/test-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DEFAULT_PORTS = [4010, 4020];
 
-const portFree = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-
-const free = (await Promise.all(DEFAULT_PORTS.map(portFree))).every(Boolean);
-if (!free && process.env.CI === 'true') {
-  throw new Error(
-    `ports ${DEFAULT_PORTS.join(' and ')} are taken: the README's curl lines need the sandbox's default ports`,
-  );
-}
-if (!free)
-  console.warn(
-    `skipping the README curl test: ports ${DEFAULT_PORTS.join('/')} are in use (a sandbox is running?)`,
-  );
+// The README's curl lines name the sandbox's default ports.
+// The help examples (and other checkouts) use the same ports: wait for our turn on them.
+const releasePorts = await takeTurn('default-ports');
+const free = await serviceOrSkip(freePorts(DEFAULT_PORTS), 'the README curl test');
 
 /** The first ```sh block after a heading of the README, one command per line. */
 async function readmeCurlLines(heading = '## First calls'): Promise<string[]> {
@@ -76,15 +63,12 @@ let output = '';
 beforeAll(async () => {
   if (!free) return;
   dir = await mkdtemp(path.join(os.tmpdir(), 'croupier-readme-'));
-  // The README's main command, as `pnpm croupier sandbox` runs it, on the default ports.
-  child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'packages/cli/src/bin.ts', 'sandbox', '--data-dir', dir],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  // The README's main command (`pnpm croupier sandbox`) on the default ports; the built CLI when it is up to date.
+  const [node, args] = croupierArgv('sandbox', '--data-dir', dir);
+  child = spawn(node, args, {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
@@ -99,8 +83,13 @@ beforeAll(async () => {
   }
 }, 120_000);
 afterAll(async () => {
-  if (child && child.exitCode === null) child.kill('SIGKILL');
+  if (child && child.exitCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
   if (dir) await rm(dir, { recursive: true, force: true });
+  await releasePorts();
 });
 
 describe.skipIf(!free)('the README, verbatim', () => {

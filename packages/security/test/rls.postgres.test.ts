@@ -1,27 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { POSTGRES_URL, postgres, serviceOrSkip } from '@croupier/test-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenantIsolationMigration, withTenant } from '../src/index.ts';
-
-const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
-
-async function postgresAvailable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch (error) {
-    if (process.env.CI === 'true')
-      throw new Error(`PostgreSQL is required under CI at ${POSTGRES_URL}: ${error}`);
-    console.warn(
-      `SKIP row-level security tests: no PostgreSQL at ${POSTGRES_URL} (${error}); start it to run them`,
-    );
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 describe('tenantIsolationMigration', () => {
   it('enables and forces RLS with a tenant_isolation policy per table, quoting names', () => {
@@ -35,7 +16,7 @@ describe('tenantIsolationMigration', () => {
   });
 });
 
-if (await postgresAvailable()) {
+if (await serviceOrSkip(postgres, 'row-level security on PostgreSQL')) {
   describe('row-level security on PostgreSQL', () => {
     const suffix = `${process.pid}_${randomBytes(4).toString('hex')}`;
     const schema = `rls_${suffix}`;

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promtool as promtoolService, serviceOrSkip } from '@croupier/test-services';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { metricNames } from '../src/index.ts';
@@ -38,11 +39,7 @@ const unitTests = (parseYaml(readFileSync(promtoolTestFile, 'utf8')) as { tests:
 const firingIn = (test: PromtoolTest) =>
   test.alert_rule_test.filter((t) => t.exp_alerts.length > 0).map((t) => t.alertname);
 
-const promtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
-const hasPromtool = promtool.status === 0;
-if (!hasPromtool && process.env.CI === 'true') {
-  throw new Error('promtool is required under CI=true: apt-get install prometheus (.ci/run does)');
-}
+const hasPromtool = await serviceOrSkip(promtoolService, 'the promtool rule tests');
 
 describe('SLO alert rules', () => {
   it('use exactly the metric names @croupier/telemetry exports', () => {

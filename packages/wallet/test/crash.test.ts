@@ -12,38 +12,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dedupe, JetStreamTransport, type TransportMessage } from '@croupier/bus';
 import { formatAmount, fromMinor, parseAmount } from '@croupier/money';
-import { afterAll, describe, expect, it } from 'vitest';
+import { NATS_URL, natsJetStream, serviceOrSkip } from '@croupier/test-services';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { openWallet, startWalletProcess, type WalletProcess } from '../src/index.ts';
 
-const NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
-
-/** Under CI=true a missing NATS fails the run; elsewhere the test is skipped with a message. */
-async function natsUp(): Promise<boolean> {
-  try {
-    const probe = JetStreamTransport.connect({ servers: NATS_URL, name: 'croupier-crash-probe' });
-    const transport = await Promise.race([
-      probe,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 3 s')), 3_000)),
-    ]);
-    await transport.close();
-    return true;
-  } catch (error) {
-    if (process.env.CI === 'true') {
-      throw new Error(`NATS with JetStream is required under CI at ${NATS_URL}: ${error}`);
-    }
-    console.warn(
-      `SKIP wallet crash test: NATS JetStream not reachable at ${NATS_URL} (${error}); start it to run it`,
-    );
-    return false;
-  }
-}
-
-const up = await natsUp();
+const up = await serviceOrSkip(natsJetStream, 'the wallet crash test');
 
 const CURRENCY = 'EUR';
 const PLAYERS = 8;
 const START_CASH = '1000.00';
-const LOAD_BEFORE_KILL_MS = 2_000;
+/** Rounds played to the end before the kill: the process dies with load behind it and more in flight. */
+const ROUNDS_BEFORE_KILL = 40;
 /** Concurrent clients per player, so many requests are in flight when the process dies. */
 const CLIENTS_PER_PLAYER = 3;
 const minor = (amount: string) => parseAmount(amount, CURRENCY).minor;
@@ -68,8 +47,6 @@ interface Round {
   authorize: Sent;
   settle?: Sent;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(!up)('wallet crash: kill -9 under load, restart, provider retries', () => {
   const run = `c${process.pid.toString(36)}${Date.now().toString(36)}`;
@@ -191,7 +168,14 @@ describe.skipIf(!up)('wallet crash: kill -9 under load, restart, provider retrie
     const clients = Array.from({ length: PLAYERS * CLIENTS_PER_PLAYER }, (_, i) =>
       client(i % PLAYERS, Math.floor(i / PLAYERS)),
     );
-    await sleep(LOAD_BEFORE_KILL_MS);
+    await vi.waitFor(
+      () => {
+        const settled = rounds.filter((r) => r.settle?.answer).length;
+        if (settled < ROUNDS_BEFORE_KILL)
+          throw new Error(`${settled} of ${ROUNDS_BEFORE_KILL} rounds settled`);
+      },
+      { timeout: 60_000, interval: 20 },
+    );
     expect(await first.stop('SIGKILL')).toBeNull();
     killed = true;
     await Promise.all(clients);
@@ -291,13 +275,21 @@ describe.skipIf(!up)('wallet crash: kill -9 under load, restart, provider retrie
       { durable },
     );
     const count = (type: string) => [...unique.values()].filter((e) => e.event_type === type).length;
-    const deadline = Date.now() + 20_000;
-    while (
-      Date.now() < deadline &&
-      (count('bet.authorized') < rounds.length || count('bet.settled') < rounds.length)
-    )
-      await sleep(100);
-    await sleep(500); // late copies, if any, arrive now and are counted as duplicates
+    const consumer = transport;
+    // Every round's events in, and the consumer has nothing left to deliver or to have acknowledged:
+    // copies the stream holds have all arrived by then and are counted as duplicates.
+    await vi.waitFor(
+      async () => {
+        expect(count('bet.authorized')).toBeGreaterThanOrEqual(rounds.length);
+        expect(count('bet.settled')).toBeGreaterThanOrEqual(rounds.length);
+        const info = await consumer.manager.consumers.info(consumer.stream, durable);
+        expect({ pending: info.num_pending, unacknowledged: info.num_ack_pending }).toEqual({
+          pending: 0,
+          unacknowledged: 0,
+        });
+      },
+      { timeout: 30_000, interval: 50 },
+    );
     await subscription.unsubscribe();
 
     const perBet = new Map<string, Record<string, number>>();

@@ -1,9 +1,9 @@
 import { describe, it } from 'vitest';
 import { hostileBehaviour } from './hostile.behaviour.ts';
-import { postgresAvailable } from './postgres-service.ts';
+import { postgres, serviceOrSkip } from '@croupier/test-services';
 import { postgresStore } from './stores.ts';
 
-if (await postgresAvailable()) {
+if (await serviceOrSkip(postgres, 'hostile wallet tests on PostgreSQL')) {
   hostileBehaviour(postgresStore);
 } else {
   describe.skip('hostile input on PostgreSQL (server not reachable)', () => {

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { describe, it } from 'vitest';
 import { openWallet } from '../src/index.ts';
-import { POSTGRES_URL, postgresAvailable } from './postgres-service.ts';
+import { POSTGRES_URL, postgres, serviceOrSkip } from '@croupier/test-services';
 import { raceBehaviour } from './races.behaviour.ts';
 
 /** A database of its own: `wallet serve` takes a URL, not a schema. */
@@ -15,7 +15,7 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
-if (await postgresAvailable()) {
+if (await serviceOrSkip(postgres, 'wallet races on PostgreSQL')) {
   raceBehaviour({
     name: 'PostgreSQL (one database)',
     async prepare() {

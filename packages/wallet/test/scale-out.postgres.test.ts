@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWalletServer, openWallet, seedSandboxPlayers, type Wallet } from '../src/index.ts';
-import { dropSchema, freshSchemaName, POSTGRES_URL, postgresAvailable } from './postgres-service.ts';
+import { dropSchema, freshSchemaName, POSTGRES_URL, postgres, serviceOrSkip } from '@croupier/test-services';
 
-const available = await postgresAvailable();
+const available = await serviceOrSkip(postgres, 'wallet scale-out on PostgreSQL');
 
 /** Two wallet servers in one process on one PostgreSQL, spoken to over real sockets. */
 describe.skipIf(!available)('scale-out on PostgreSQL (two servers, one database)', () => {
-  const schema = freshSchemaName();
+  const schema = freshSchemaName('w');
   const wallets: Array<Wallet & { close(): Promise<void> }> = [];
   const urls: string[] = [];
   const closers: Array<() => Promise<void>> = [];

@@ -1,7 +1,7 @@
+import { postgres, serviceOrSkip } from '@croupier/test-services';
 import { describe, expect, it } from 'vitest';
 import { SANDBOX_BRAND, SANDBOX_REGION, type Wallet } from '../src/index.ts';
 import { freshKey, TestClock, uniqueId } from './harness.ts';
-import { postgresAvailable } from './postgres-service.ts';
 import { postgresStore, sqliteStore } from './stores.ts';
 import type { WalletStore } from './wallet.behaviour.ts';
 
@@ -81,7 +81,7 @@ describe('statement budget of the hot path', () => {
   budget(sqliteStore, { authorize: 12, settle: 12 }, 'the issue-14 budget');
 });
 
-if (await postgresAvailable()) {
+if (await serviceOrSkip(postgres, 'the statement budget on PostgreSQL')) {
   describe('statement budget of the hot path (PostgreSQL)', () => {
     // Each statement is a round trip here. Today's count, held as a ceiling so it cannot creep back
     // up: it was 39 per operation. The goal of issue 14 is 2 (one server-side function per

@@ -1,5 +1,5 @@
 import { openWallet } from '../src/index.ts';
-import { dropSchema, freshSchemaName, POSTGRES_URL } from './postgres-service.ts';
+import { dropSchema, freshSchemaName, POSTGRES_URL } from '@croupier/test-services';
 import type { WalletStore } from './wallet.behaviour.ts';
 
 /** A fresh in-memory SQLite wallet per suite. */
@@ -15,7 +15,7 @@ export const sqliteStore: WalletStore = {
 export const postgresStore: WalletStore = {
   name: 'PostgreSQL',
   async open(clock) {
-    const schema = freshSchemaName();
+    const schema = freshSchemaName('w');
     const wallet = await openWallet({ url: POSTGRES_URL, schema, poolSize: 10, clock: clock.now });
     return {
       wallet,

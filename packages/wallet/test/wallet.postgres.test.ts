@@ -1,9 +1,9 @@
 import { describe, it } from 'vitest';
-import { postgresAvailable } from './postgres-service.ts';
+import { postgres, serviceOrSkip } from '@croupier/test-services';
 import { postgresStore } from './stores.ts';
 import { walletBehaviour } from './wallet.behaviour.ts';
 
-if (await postgresAvailable()) {
+if (await serviceOrSkip(postgres, 'the wallet behaviour on PostgreSQL')) {
   walletBehaviour(postgresStore);
 } else {
   describe.skip('wallet on PostgreSQL (server not reachable)', () => {

@@ -1,23 +1,21 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { workspaceEntry } from '@croupier/test-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, run } from './support.ts';
 
-const main = path.join(repoRoot, 'tools/codegen/src/main.ts');
+/** `pnpm codegen`: the built one when dist/ is up to date (no tsx compile per run), else the source. */
+const main = workspaceEntry('tools/codegen', 'main').nodeArgs;
 
 async function codegen(
   root: string,
   ...args: string[]
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', 'tsx', main, '--root', root, ...args],
-      {
-        cwd: repoRoot,
-      },
-    );
+    const { stdout, stderr } = await run(process.execPath, [...main, '--root', root, ...args], {
+      cwd: repoRoot,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

@@ -1,21 +1,14 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { serviceOrSkip, shared } from '@croupier/test-services';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeFiles } from '../src/files.ts';
 import { generate, type GenerateOptions } from '../src/generate.ts';
 import { linkDependencies, sharedDir, typecheck } from './support.ts';
 
 const specs = path.join(sharedDir, 'fixtures/public-specs');
-const present = existsSync(specs);
-if (!present && process.env.CI === 'true') {
-  throw new Error(
-    `public-spec fixtures missing at ${specs}: CI must check out ../shared beside the repository`,
-  );
-}
-if (!present)
-  console.warn(`skipping public-spec codegen tests: ${specs} not found (clone shared/ beside the repo)`);
+const present = await serviceOrSkip(shared('fixtures/public-specs'), 'codegen on public documents');
 
 const temp: string[] = [];
 afterAll(async () => {

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { file, serviceOrSkip } from '@croupier/test-services';
 import { type ContractDiagnostic, lintContracts } from '../src/index.ts';
 
 /**
@@ -34,9 +34,12 @@ describe('example rules: the repository copy finds exactly what spectral:oas fin
   });
 
   it('on Twilio 2.5.0 (../shared)', async () => {
-    if (!existsSync(twilio)) {
-      if (process.env.CI === 'true') throw new Error(`shared fixtures missing: ${twilio}`);
-      console.warn(`skipping: ${twilio} not found (../shared is not beside the repository)`);
+    if (
+      !(await serviceOrSkip(
+        file(twilio, 'clone shared/ beside the repository (CI does)'),
+        'the example rules on Twilio',
+      ))
+    ) {
       return;
     }
     const ours = await exampleFindings(twilio);

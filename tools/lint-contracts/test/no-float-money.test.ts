@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { workspaceEntry } from '@croupier/test-services';
 import { describe, expect, it } from 'vitest';
 import { findFloatMoney, isMoneyName, listPackageSources } from '../src/no-float-money.ts';
 
@@ -8,7 +9,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const fixtures = path.join(repoRoot, 'tools/lint-contracts/test/fixtures/no-float');
 const bad = path.join(fixtures, 'bad.ts');
 const good = path.join(fixtures, 'good.ts');
-const script = path.join(repoRoot, 'tools/lint-contracts/src/no-float-money.ts');
+/** `pnpm lint:money`: the built one when dist/ is up to date, else the source through tsx. */
+const script = workspaceEntry('tools/lint-contracts', 'no-float-money').nodeArgs;
 
 describe('isMoneyName', () => {
   it.each([
@@ -102,7 +104,7 @@ describe('findFloatMoney', () => {
 describe('CLI', () => {
   function run(args: string[]): { status: number; output: string } {
     try {
-      const stdout = execFileSync(process.execPath, ['--import', 'tsx', script, ...args], {
+      const stdout = execFileSync(process.execPath, [...script, ...args], {
         cwd: repoRoot,
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'pipe'],
