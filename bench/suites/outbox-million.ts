@@ -68,8 +68,9 @@ async function million(ledger: Ledger, label: string, operations: number): Promi
   let done = 0;
   const operation = async (n: number) => {
     const player = `p_${n % PLAYERS}`;
+    // Each player's own operations alternate debit and credit (n % 2 would give one player only debits).
     const [debit, credit] =
-      n % 2 === 0
+      Math.floor(n / PLAYERS) % 2 === 0
         ? [playerAccount(player, 'cash'), houseAccount('bets')]
         : [houseAccount('bets'), playerAccount(player, 'cash')];
     await ledger.transaction(async (tx) => {
