@@ -20,8 +20,16 @@ async function until(ready: () => boolean, what: string, timeoutMs = 5_000): Pro
   }
 }
 
+/**
+ * Publishes one test event. After the test drops every connection, fetch may pick a pooled keep-alive
+ * socket the server already closed ("other side closed", nothing was sent): that one call is retried.
+ */
 async function publish(topic: string, run: string, n: number): Promise<void> {
-  const answer = await sut.call('POST', `/sandbox/topics/${topic}`, { run, n });
+  const send = () => sut.call('POST', `/sandbox/topics/${topic}`, { run, n });
+  const answer = await send().catch((error: { cause?: { code?: string } }) => {
+    if (error.cause?.code !== 'UND_ERR_SOCKET') throw error;
+    return send();
+  });
   expect(answer.status).toBe(202);
 }
 
