@@ -52,6 +52,23 @@ describe('SemVer', () => {
     expect(docs.neededBump).toBe('patch');
     expect(ids(docs)).toEqual(['semver-bump-too-small']);
   });
+  it('asks for a minor release for a deprecation (with or without its sunset) and a major one for a removal before the sunset', async () => {
+    const withoutSunset = await runGate(...pair('multi-deprecated-without-sunset'), {
+      only: 'semver',
+      now: NOW,
+    });
+    expect(withoutSunset.neededBump).toBe('minor');
+    const withSunset = await runGate(...pair('multi-deprecated-with-sunset-and-headers'), {
+      only: 'semver',
+      now: NOW,
+    });
+    expect(withSunset.neededBump).toBe('minor');
+    const removed = await runGate(...pair('multi-operation-removed-before-sunset'), {
+      only: 'semver',
+      now: NOW,
+    });
+    expect(removed.neededBump).toBe('major');
+  });
   it('fails a breaking change inside /v1 outright, even with a major bump', async () => {
     const r = await runGate(
       ...variant('oas30-path-removed', (h) => {

@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { validateAsyncApi } from './asyncapi-validate.ts';
 import { defaultContractFiles, displayPath, isAsyncApiDocument } from './contract-files.ts';
 import { type ContractDiagnostic, dedupe, type LintResult, sortDiagnostics } from './diagnostics.ts';
+import { SPECTRAL_DEFAULT_RULESET } from './ruleset-load.ts';
 import { runSpectral } from './spectral-run.ts';
 
 export type { ContractDiagnostic, LintResult, Severity } from './diagnostics.ts';
@@ -14,7 +16,7 @@ export interface LintContractsOptions {
   root: string;
   /** Documents to lint; defaults to `contracts/openapi/*.yaml` and `contracts/asyncapi/*.yaml`. */
   files?: string[];
-  /** Ruleset file; defaults to `<root>/.spectral.yaml`. */
+  /** Ruleset file; defaults to `<root>/.spectral.yaml`, or Spectral's own rulesets when there is none. */
   ruleset?: string;
 }
 
@@ -25,7 +27,12 @@ export interface LintContractsOptions {
  */
 export async function lintContracts(options: LintContractsOptions): Promise<LintResult> {
   const root = path.resolve(options.root);
-  const rulesetFile = path.resolve(root, options.ruleset ?? '.spectral.yaml');
+  const projectRuleset = path.resolve(root, '.spectral.yaml');
+  const rulesetFile = options.ruleset
+    ? path.resolve(root, options.ruleset)
+    : existsSync(projectRuleset)
+      ? projectRuleset
+      : SPECTRAL_DEFAULT_RULESET;
   const files = options.files ?? (await defaultContractFiles(root));
 
   const perFile = await Promise.all(

@@ -36,8 +36,22 @@ const RULE_KEYS = new Set([
 type RulesetFunction = (...args: never[]) => unknown;
 type Json = Record<string, unknown>;
 
+/**
+ * What a project without a `.spectral.yaml` is linted with: Spectral's own OpenAPI and AsyncAPI rulesets.
+ * A gate run in such a project lints with them instead of failing on the missing file.
+ */
+export const SPECTRAL_DEFAULT_RULESET = 'spectral:oas + spectral:asyncapi';
+
 /** The ruleset in `rulesetFile`, built directly when its shape allows, through the bundler otherwise. */
 export async function loadRulesetFile(rulesetFile: string): Promise<Ruleset> {
+  if (rulesetFile === SPECTRAL_DEFAULT_RULESET) {
+    return new Ruleset(
+      {
+        extends: [SPECTRAL_RULESETS['spectral:oas'], SPECTRAL_RULESETS['spectral:asyncapi']],
+      } as RulesetDefinition,
+      { severity: 'recommended', source: SPECTRAL_DEFAULT_RULESET },
+    );
+  }
   const definition = await directDefinition(rulesetFile);
   if (definition === undefined) {
     // Loaded only here: the bundler and rollup cost ~0.2 s of CPU to load, and our ruleset never needs them.

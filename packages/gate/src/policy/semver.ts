@@ -32,12 +32,17 @@ export function isDecrease(from: string, to: string): boolean {
 /**
  * major: anything breaking; minor: anything added or changed that clients can ignore; patch: the documents
  * differ but no check fired (descriptions, examples); none: identical.
+ *
+ * Of the deprecation findings only a removal (before its sunset, or never deprecated) breaks a client: a
+ * deprecation without a sunset date is an error of policy, which the release fixes by adding the date,
+ * not by a major version.
  */
 export function neededBump(compatibility: Finding[], documentsDiffer: boolean): Bump {
   const relevant = compatibility.filter(
     (f) => !f.suppressed && (f.part === 'breaking' || f.part === 'deprecation'),
   );
-  if (relevant.some((f) => f.level === 'error')) return 'major';
+  const breaks = (f: Finding) => f.part === 'breaking' || f.id.includes('-removed-');
+  if (relevant.some((f) => f.level === 'error' && breaks(f))) return 'major';
   if (relevant.length > 0) return 'minor';
   return documentsDiffer ? 'patch' : 'none';
 }
