@@ -99,6 +99,14 @@ export class Ledger {
     return () => this.statementListeners.delete(listener);
   }
 
+  /**
+   * Calls `listener` each time a transaction of this ledger waits on the database server (BEGIN and
+   * COMMIT included): what the PostgreSQL budget counts. Never called on SQLite, which is in-process.
+   */
+  onRoundTrip(listener: () => void): () => void {
+    return this.driver.onRoundTrip?.(listener) ?? (() => undefined);
+  }
+
   private observed(session: SqlSession): SqlSession {
     if (this.statementListeners.size === 0) return session;
     const tell = (sql: string) => {
@@ -118,6 +126,11 @@ export class Ledger {
         tell(sql);
         return session.script(sql);
       },
+      write: (sql, params) => {
+        tell(sql);
+        return session.write(sql, params);
+      },
+      pipelined: session.pipelined,
     };
   }
 

@@ -1,7 +1,13 @@
 import { type AccountRef, accountLabel, type CurrencyAccountRef } from './accounts.ts';
 import { LedgerError } from './errors.ts';
 import { fromJson, toJson } from './json.ts';
-import type { Dialect, Row, SqlSession, SqlValue } from './storage/driver.ts';
+import {
+  type Dialect,
+  PipelineAbandoned,
+  type Row,
+  type SqlSession,
+  type SqlValue,
+} from './storage/driver.ts';
 import type {
   AccountBalance,
   CreatePendingInput,
@@ -65,13 +71,15 @@ export class LedgerTx {
   enqueuedEvents = 0;
   private savepoints = 0;
   /**
-   * SQLite only: maintained balances this transaction has read or written, by account id, and each
-   * player owner's listing. A SQLite transaction holds the write lock from BEGIN IMMEDIATE, so nothing
-   * else can change them before commit: a debit that follows a balance read needs no second read, nor
-   * does the balance after it. (PostgreSQL reads under row locks instead, every time.)
+   * Maintained balances this transaction has read or written, by account id, and each player owner's
+   * listing. Nothing else can change them before commit (SQLite: the write lock from BEGIN IMMEDIATE;
+   * PostgreSQL: they were read under row locks), so a debit that follows a balance read needs no second
+   * read, nor does the balance after it.
    */
   private readonly knownBalances = new Map<bigint, bigint>();
   private readonly ownerListings = new Map<string, Array<{ id: bigint; ref: CurrencyAccountRef }>>();
+  /** Balances of owners read but not listed (see listOwners), for the `balances` call that read them. */
+  private readonly unlistedBalances = new Map<string, AccountBalance[]>();
 
   constructor(
     private readonly session: SqlSession,
@@ -91,6 +99,35 @@ export class LedgerTx {
     }
   }
 
+  /**
+   * True when this transaction's writes are sent without waiting for their answers (PostgreSQL, first
+   * attempt): a write that fails then fails the whole transaction, which runs again with every statement
+   * waited for. Branch on a write's outcome (a unique key refusing a row) only when this is false.
+   */
+  get pipelined(): boolean {
+    return this.session.pipelined;
+  }
+
+  /**
+   * Runs one write of your own whose outcome you do not branch on; see `pipelined`. Where nobody waits,
+   * it costs no round trip of its own: it leaves with the next read or the COMMIT.
+   */
+  async write(sql: string, params: readonly SqlValue[] = []): Promise<void> {
+    try {
+      await this.session.write(sql, params);
+    } catch (error) {
+      throw translateDbError(error);
+    }
+  }
+
+  /**
+   * Rolls the transaction back and has it run again with every statement waited for: for a pipelined
+   * read that shows the uncommon case, whose handling relies on seeing each refusal. No-op otherwise.
+   */
+  waitForEachStatement(reason: string): void {
+    if (this.pipelined) throw new PipelineAbandoned(reason);
+  }
+
   /** Runs one statement of your own and returns how many rows it changed. */
   async exec(sql: string, params: readonly SqlValue[] = []): Promise<number> {
     try {
@@ -108,10 +145,10 @@ export class LedgerTx {
     this.savepoints += 1;
     const name = `ledger_sp_${this.savepoints}`;
     const accountsBefore = new Set(this.createdAccounts.keys());
-    await this.session.exec(`SAVEPOINT ${name}`);
+    await this.session.write(`SAVEPOINT ${name}`);
     try {
       const result = await work();
-      await this.session.exec(`RELEASE SAVEPOINT ${name}`);
+      await this.session.write(`RELEASE SAVEPOINT ${name}`);
       return result;
     } catch (error) {
       await this.session.exec(`ROLLBACK TO SAVEPOINT ${name}`);
@@ -135,7 +172,7 @@ export class LedgerTx {
    * nothing. On PostgreSQL a refused statement poisons the transaction, so the savepoint stays.
    */
   private atomic<T>(work: () => Promise<T>): Promise<T> {
-    return this.dialect === 'postgres' ? this.savepoint(work) : work();
+    return this.dialect === 'postgres' && !this.pipelined ? this.savepoint(work) : work();
   }
 
   /**
@@ -169,34 +206,68 @@ export class LedgerTx {
     return BigInt(rows[0]?.balance ?? 0n);
   }
 
-  /** Every account of one owner (e.g. a player's cash, bonus and held in each currency). */
-  async balances(owner: string): Promise<AccountBalance[]> {
+  /**
+   * Every account of one owner (e.g. a player's cash, bonus and held in each currency). `forUpdate`
+   * locks the owner's maintained balances until commit (PostgreSQL), so a decision taken on them holds
+   * and the transaction's own writes keep them known: `balance_after` then needs no read.
+   */
+  async balances(owner: string, options: { forUpdate?: boolean } = {}): Promise<AccountBalance[]> {
+    if (!this.ownerListings.has(owner)) await this.listOwners([owner], options.forUpdate === true);
     const listed = this.ownerListings.get(owner);
     if (listed) {
       return listed.map(({ id, ref }) => ({ ...ref, balance: this.knownBalances.get(id) as bigint }));
     }
+    return this.unlistedBalances.get(owner) ?? [];
+  }
+
+  /**
+   * Reads every account of these owners in one statement. An owner whose every account keeps a
+   * maintained balance (a player) is listed, and its balances stay known for the rest of the
+   * transaction: on SQLite because the transaction holds the write lock from BEGIN IMMEDIATE, on
+   * PostgreSQL only when read `forUpdate` (rows locked in account-id order, as every locking read
+   * here takes them, so two transactions never wait on each other crosswise). A house account's
+   * balance is a sum of entries other transactions change: its owner is never listed.
+   */
+  private async listOwners(owners: readonly string[], forUpdate: boolean): Promise<void> {
+    const lock = forUpdate && this.dialect === 'postgres';
+    const ownerList = placeholders(owners.length);
     const rows = await this.session.query<AccountBalance & { id: bigint; maintained: bigint | null }>(
-      `SELECT a.id, a.owner, a.kind, a.currency, b.balance AS maintained, ${this.balanceExpression()} AS balance
-       FROM ledger_accounts a LEFT JOIN ledger_balances b ON b.account_id = a.id WHERE a.owner = ?
-       ORDER BY a.currency, a.kind`,
-      [owner],
+      lock
+        ? `WITH locked AS (
+             SELECT b.account_id, b.balance FROM ledger_balances b JOIN ledger_accounts la ON la.id = b.account_id
+             WHERE la.owner IN (${ownerList}) ORDER BY b.account_id FOR UPDATE OF b)
+           SELECT a.id, a.owner, a.kind, a.currency, l.balance AS maintained,
+             COALESCE(l.balance, (SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e WHERE e.account_id = a.id)) AS balance
+           FROM ledger_accounts a LEFT JOIN locked l ON l.account_id = a.id WHERE a.owner IN (${ownerList})
+           ORDER BY a.owner, a.currency, a.kind`
+        : `SELECT a.id, a.owner, a.kind, a.currency, b.balance AS maintained, ${this.balanceExpression()} AS balance
+           FROM ledger_accounts a LEFT JOIN ledger_balances b ON b.account_id = a.id WHERE a.owner IN (${ownerList})
+           ORDER BY a.owner, a.currency, a.kind`,
+      lock ? [...owners, ...owners] : owners,
     );
-    // Only an owner whose every account keeps a maintained balance (a player) is listed: a house
-    // account's balance is a sum of entries other writes change.
-    if (this.dialect === 'sqlite' && rows.every((r) => r.maintained !== null)) {
-      for (const r of rows) this.knownBalances.set(r.id, BigInt(r.balance));
-      this.ownerListings.set(
-        owner,
-        rows.map((r) => ({ id: r.id, ref: { owner: r.owner, kind: r.kind, currency: r.currency } })),
-      );
+    const keepsKnown = this.dialect === 'sqlite' || lock;
+    for (const owner of owners) {
+      const own = rows.filter((r) => r.owner === owner);
+      if (keepsKnown && own.every((r) => r.maintained !== null)) {
+        for (const r of own) this.knownBalances.set(r.id, BigInt(r.balance));
+        this.ownerListings.set(
+          owner,
+          own.map((r) => ({ id: r.id, ref: { owner: r.owner, kind: r.kind, currency: r.currency } })),
+        );
+        this.unlistedBalances.delete(owner);
+      } else {
+        // A house account's sum past 64 bits arrives as a decimal string from SQLite; see exactSum.
+        this.unlistedBalances.set(
+          owner,
+          own.map((r) => ({
+            owner: r.owner,
+            kind: r.kind,
+            currency: r.currency,
+            balance: BigInt(r.balance),
+          })),
+        );
+      }
     }
-    // A house account's sum past 64 bits arrives as a decimal string from SQLite; see exactSum.
-    return rows.map((r) => ({
-      owner: r.owner,
-      kind: r.kind,
-      currency: r.currency,
-      balance: BigInt(r.balance),
-    }));
   }
 
   /** Maintained balance where there is one; otherwise (house accounts) the sum of the entries. */
@@ -228,7 +299,10 @@ export class LedgerTx {
     return this.atomic(async () => {
       const posts = batch.posts ?? [];
       const voids = batch.voids ?? [];
-      const locked = await this.lockOpenPendings([...posts.map((p) => p.id), ...voids.map((v) => v.id)]);
+      const pendingRead = this.lockOpenPendings([...posts.map((p) => p.id), ...voids.map((v) => v.id)]);
+      // The balances the transfers check are read (and locked) in the same round trip, after the holds.
+      const listing = this.listCheckedOwners(batch.transfers ?? []);
+      const [locked] = await Promise.all([pendingRead, listing]);
       const legs: Leg[] = (batch.transfers ?? []).map((t) => ({ t, pendingId: null }));
       const at = now();
       const changes: PendingChange[] = [];
@@ -265,13 +339,29 @@ export class LedgerTx {
       }
       const transfers = await this.writeTransfers(legs);
       for (const { next } of changes) {
-        await this.session.exec(
+        await this.session.write(
           `UPDATE ledger_pending SET posted = ?, voided = ?, posts = ?, state = ?, updated_at = ? WHERE id = ?`,
           [next.posted, next.voided, next.posts, next.state, at, next.id],
         );
       }
       return { transfers, pendings: changes.map((c) => c.next) };
     });
+  }
+
+  /**
+   * Lists (and on PostgreSQL locks) the owners of the accounts these transfers must check and this
+   * transaction does not know yet, so the check needs no read of its own.
+   */
+  private async listCheckedOwners(transfers: readonly TransferInput[]): Promise<void> {
+    const owners = new Set<string>();
+    for (const t of transfers) {
+      for (const side of [t.debit, t.credit]) {
+        const ref = { ...side, currency: t.currency };
+        if (this.context.mayGoNegative(ref) || this.ownerListings.has(ref.owner)) continue;
+        owners.add(ref.owner);
+      }
+    }
+    if (owners.size > 0) await this.listOwners([...owners], true);
   }
 
   /** Two-phase step 1: moves `amount` from source to held and records the hold. */
@@ -300,7 +390,7 @@ export class LedgerTx {
         : null;
       const at = now();
       const metadata = input.metadata ? toJson(input.metadata) : null;
-      await this.session.exec(
+      await this.session.write(
         `INSERT INTO ledger_pending (id, source_account_id, held_account_id, destination_account_id, currency,
            amount, posted, voided, posts, state, metadata, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 'pending', ?, ?, ?)`,
@@ -504,6 +594,32 @@ export class LedgerTx {
     return this.dialect === 'postgres' ? this.savepoint(write) : write();
   }
 
+  /**
+   * `enqueueEvents` for a caller that does not need the sequence numbers: where the transaction is
+   * pipelined, the rows leave with the COMMIT instead of costing a round trip of their own.
+   */
+  async appendEvents(events: readonly OutboxEvent[]): Promise<void> {
+    if (!this.pipelined) {
+      await this.enqueueEvents(events);
+      return;
+    }
+    if (events.length === 0) return;
+    const at = now();
+    await this.write(
+      `INSERT INTO ledger_outbox (event_id, subject, partition_key, payload, headers, created_at)
+       VALUES ${events.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+      events.flatMap((event) => [
+        event.event_id,
+        event.subject,
+        event.partition_key,
+        event.payload,
+        JSON.stringify(event.headers ?? {}),
+        at,
+      ]),
+    );
+    this.enqueuedEvents += events.length;
+  }
+
   /** The open holds with these ids, locked (PostgreSQL, in id order), in one read; refuses a closed or unknown one. */
   private async lockOpenPendings(ids: readonly string[]): Promise<Map<string, PendingTransfer>> {
     const found = new Map<string, PendingTransfer>();
@@ -640,7 +756,7 @@ export class LedgerTx {
       });
     }
     try {
-      await this.session.exec(
+      await this.session.write(
         `INSERT INTO ledger_transfers (id, debit_account_id, credit_account_id, amount, currency, kind, pending_id, metadata, created_at)
          VALUES ${legs.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
         transferValues,
@@ -654,7 +770,7 @@ export class LedgerTx {
       }
       throw error;
     }
-    await this.session.exec(
+    await this.session.write(
       `INSERT INTO ledger_entries (transfer_id, account_id, amount, currency, created_at)
        VALUES ${legs.map(() => '(?, ?, ?, ?, ?), (?, ?, ?, ?, ?)').join(', ')}`,
       entryValues,
@@ -664,35 +780,28 @@ export class LedgerTx {
   }
 
   /**
-   * Current maintained balances of these accounts, locked until commit on PostgreSQL (in id order, so
-   * two transactions never wait on each other crosswise). On SQLite a balance this transaction already
-   * knows is not read again, and a read takes every account of the owners concerned, so the balances
-   * the caller asks for after the write (a player's `balance_after`) need no read either.
+   * Current maintained balances of these accounts, locked until commit on PostgreSQL. A balance this
+   * transaction already knows is not read again, and a read takes every account of the owners
+   * concerned, so the balances the caller asks for after the write (a player's `balance_after`) need
+   * no read either.
    */
   private async lockBalances(
     accounts: ReadonlyArray<{ id: bigint; ref: CurrencyAccountRef }>,
   ): Promise<Map<bigint, bigint>> {
     const current = new Map<bigint, bigint>();
-    if (this.dialect === 'postgres') {
-      const ids = accounts.map((a) => a.id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      if (ids.length === 0) return current;
-      const rows = await this.session.query<{ account_id: bigint; balance: bigint }>(
-        `SELECT account_id, balance FROM ledger_balances WHERE account_id IN (${placeholders(ids.length)})
-         ORDER BY account_id FOR UPDATE`,
-        ids,
-      );
-      for (const r of rows) current.set(r.account_id, r.balance);
-      return current;
-    }
     const owners = [
       ...new Set(accounts.filter((a) => !this.knownBalances.has(a.id)).map((a) => a.ref.owner)),
     ];
-    for (const owner of owners) await this.balances(owner);
+    if (owners.length > 0) await this.listOwners(owners, true);
     // An owner with an account that keeps no maintained balance is not listed: read its rows by id.
-    const unlisted = accounts.filter((a) => !this.knownBalances.has(a.id)).map((a) => a.id);
+    const unlisted = accounts
+      .filter((a) => !this.knownBalances.has(a.id))
+      .map((a) => a.id)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     if (unlisted.length > 0) {
+      const lock = this.dialect === 'postgres' ? ' ORDER BY account_id FOR UPDATE' : '';
       const rows = await this.session.query<{ account_id: bigint; balance: bigint }>(
-        `SELECT account_id, balance FROM ledger_balances WHERE account_id IN (${placeholders(unlisted.length)})`,
+        `SELECT account_id, balance FROM ledger_balances WHERE account_id IN (${placeholders(unlisted.length)})${lock}`,
         unlisted,
       );
       for (const r of rows) this.knownBalances.set(r.account_id, r.balance);
@@ -710,20 +819,20 @@ export class LedgerTx {
     const entries = [...next];
     if (entries.length === 1) {
       const [accountId, balance] = entries[0] as [bigint, bigint];
-      await this.session.exec(`UPDATE ledger_balances SET balance = ? WHERE account_id = ?`, [
+      await this.session.write(`UPDATE ledger_balances SET balance = ? WHERE account_id = ?`, [
         balance,
         accountId,
       ]);
     } else {
       // PostgreSQL would type an untyped CASE branch as text; the column is NUMERIC.
       const value = this.dialect === 'postgres' ? 'CAST(? AS NUMERIC)' : '?';
-      await this.session.exec(
+      await this.session.write(
         `UPDATE ledger_balances SET balance = CASE account_id ${entries.map(() => `WHEN ? THEN ${value}`).join(' ')} END
          WHERE account_id IN (${placeholders(entries.length)})`,
         [...entries.flat(), ...entries.map(([id]) => id)],
       );
     }
-    if (this.dialect === 'sqlite') for (const [id, balance] of entries) this.knownBalances.set(id, balance);
+    for (const [id, balance] of entries) this.knownBalances.set(id, balance);
   }
 
   private async resolveAccount(ref: CurrencyAccountRef, mayGoNegative?: boolean): Promise<AccountInfo> {

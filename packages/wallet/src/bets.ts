@@ -15,6 +15,7 @@ import {
   mintId,
   type PlayerRow,
   parseWire,
+  playerOwner,
   requirePlayer,
   type SessionRow,
   sessionStatus,
@@ -75,11 +76,14 @@ const bonusHold = (holdId: string) => `${holdId}:bonus`;
  */
 async function tryInsertBet(tx: LedgerTx, bet: BetRow): Promise<boolean> {
   const columns = Object.keys(bet) as (keyof BetRow)[];
-  const insert = () =>
-    tx.exec(
-      `INSERT INTO wallet_bets (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-      columns.map((c) => bet[c]),
-    );
+  const sql = `INSERT INTO wallet_bets (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+  const values = columns.map((c) => bet[c]);
+  // Pipelined, a taken id fails the transaction, which runs again with this insert waited for.
+  if (tx.pipelined) {
+    await tx.write(sql, values);
+    return true;
+  }
+  const insert = () => tx.exec(sql, values);
   try {
     // A refused statement poisons a PostgreSQL transaction unless it ran in a savepoint; SQLite's undoes itself.
     await (tx.dialect === 'postgres' ? tx.savepoint(insert) : insert());
@@ -269,9 +273,18 @@ export async function authorizeBet(
   scope: Scope,
   body: AuthorizeBody,
 ): Promise<EffectResult> {
-  const context = (await readAuthorizeContext(tx, scope, body)) ?? (await refuseMissing(tx, scope, body));
+  const contextRead = readAuthorizeContext(tx, scope, body);
+  // A player this process has seen play the session: its balances are read, and locked, with the
+  // session (after the player's row, in the same round trip) instead of after it.
+  const knownPlayer = ctx.sessionPlayers.playerOf(scope.brand, body.session_id);
+  const balancesRead = knownPlayer
+    ? tx.balances(playerOwner(scope.brand, knownPlayer), { forUpdate: true })
+    : undefined;
+  const [read] = await Promise.all([contextRead, balancesRead]);
+  const context = read ?? (await refuseMissing(tx, scope, body));
   if (context.degraded) throw platformDegraded();
   const { session, player } = context;
+  ctx.sessionPlayers.remember(scope.brand, session.session_id, session.player_id);
   checkSessionPlayer(session, body);
   if (context.existingBet) throw takenBetId(context.existingBet, body.bet_id);
   const { stake, currency } = checkPlayable(context, scope, body, now);
@@ -305,7 +318,8 @@ export async function authorizeBet(
       { limit },
     );
   }
-  const balance = await balanceOf(tx, scope.brand, player.player_id, currency);
+  // Locked (PostgreSQL) and kept: the holds below and the balance after them need no other read.
+  const balance = await balanceOf(tx, scope.brand, player.player_id, currency, { forUpdate: true });
   // biome-ignore lint/complexity/useMathMinMax: Math.min does not take bigint
   const cashPart = stake < balance.cash ? stake : balance.cash;
   const bonusPart = stake - cashPart;
@@ -388,7 +402,7 @@ export async function authorizeBet(
     updated_at: at,
   });
   events.push(...(await realityCheck(ctx, tx, now, session, profile.reality_check_minutes)));
-  await tx.exec(`UPDATE wallet_sessions SET wagered = wagered + ? WHERE brand = ? AND session_id = ?`, [
+  await tx.write(`UPDATE wallet_sessions SET wagered = wagered + ? WHERE brand = ? AND session_id = ?`, [
     stake,
     scope.brand,
     session.session_id,
@@ -547,8 +561,17 @@ async function findBetAndPlayer(
   betId: string,
 ): Promise<{ bet: BetRow; player: PlayerRow | null } | null> {
   if (tx.dialect === 'postgres') {
-    const bet = await findBet(tx, scope.brand, scope.provider, betId, { lock: true });
-    return bet ? { bet, player: await lockPlayer(tx, scope.brand, bet.player_id) } : null;
+    // Both reads leave together (one round trip when pipelined); the player's row is found through the
+    // bet's, so it is still locked second.
+    const betRead = findBet(tx, scope.brand, scope.provider, betId, { lock: true });
+    const playerRead = tx.query<PlayerRow>(
+      `SELECT brand, player_id, currency, region, kyc_status FROM wallet_players
+       WHERE brand = ? AND player_id = (SELECT player_id FROM wallet_bets WHERE brand = ? AND provider = ? AND bet_id = ?)
+       FOR UPDATE`,
+      [scope.brand, scope.brand, scope.provider, betId],
+    );
+    const [bet, players] = await Promise.all([betRead, playerRead]);
+    return bet ? { bet, player: players[0] ?? null } : null;
   }
   const rows = await tx.query<
     BetRow & { p_currency: string | null; p_region: string | null; p_kyc: string | null }
@@ -650,7 +673,7 @@ export async function settleBet(
       ? openHolds(bet).map((id) => ({ id, final: true, kind: 'bet_settled', metadata: meta }))
       : [],
   });
-  await tx.exec(
+  await tx.write(
     `UPDATE wallet_bets SET won = won + ?, parts = ?, state = ?, updated_at = ? WHERE brand = ? AND provider = ? AND bet_id = ?`,
     [
       win,
@@ -663,7 +686,7 @@ export async function settleBet(
     ],
   );
   if (bet.session_id) {
-    await tx.exec(`UPDATE wallet_sessions SET won = won + ? WHERE brand = ? AND session_id = ?`, [
+    await tx.write(`UPDATE wallet_sessions SET won = won + ? WHERE brand = ? AND session_id = ?`, [
       win,
       scope.brand,
       bet.session_id,
@@ -831,12 +854,12 @@ export async function rollbackBet(
           ]
         : [],
   });
-  await tx.exec(
+  await tx.write(
     `UPDATE wallet_bets SET state = 'rolled_back', updated_at = ? WHERE brand = ? AND provider = ? AND bet_id = ?`,
     [now.toISOString(), scope.brand, scope.provider, bet.bet_id],
   );
   if (bet.session_id) {
-    await tx.exec(`UPDATE wallet_sessions SET wagered = wagered - ? WHERE brand = ? AND session_id = ?`, [
+    await tx.write(`UPDATE wallet_sessions SET wagered = wagered - ? WHERE brand = ? AND session_id = ?`, [
       bet.amount,
       scope.brand,
       bet.session_id,

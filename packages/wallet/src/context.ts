@@ -11,6 +11,32 @@ export interface WalletContext {
   ledger: Ledger;
   clock: () => Date;
   config: ResolvedConfig;
+  sessionPlayers: SessionPlayers;
+}
+
+/**
+ * Whose session is whose, as this process has seen it. A session never changes player, so an
+ * authorize may read (and lock) the player's balances in the same round trip as its session,
+ * before it has read the session. Bounded: the oldest entries go first.
+ */
+export class SessionPlayers {
+  private readonly players = new Map<string, string>();
+
+  constructor(private readonly capacity = 100_000) {}
+
+  playerOf(brand: string, sessionId: string): string | undefined {
+    return this.players.get(`${brand}\u0000${sessionId}`);
+  }
+
+  remember(brand: string, sessionId: string, playerId: string): void {
+    const key = `${brand}\u0000${sessionId}`;
+    if (this.players.has(key)) return;
+    if (this.players.size >= this.capacity) {
+      const oldest = this.players.keys().next().value;
+      if (oldest !== undefined) this.players.delete(oldest);
+    }
+    this.players.set(key, playerId);
+  }
 }
 
 /** Who asks: the tenant (brand), its region and provider, and the request's ids. */
@@ -82,10 +108,11 @@ export async function balanceOf(
   brand: string,
   playerId: string,
   currency: string,
+  options: { forUpdate?: boolean } = {},
 ): Promise<{ cash: bigint; bonus: bigint }> {
   let cash = 0n;
   let bonus = 0n;
-  for (const account of await tx.balances(playerOwner(brand, playerId))) {
+  for (const account of await tx.balances(playerOwner(brand, playerId), options)) {
     if (account.currency !== currency) continue;
     if (account.kind === 'cash') cash = account.balance;
     else if (account.kind === 'bonus') bonus = account.balance;

@@ -87,6 +87,6 @@ export async function enqueueEvents(
     written.push(envelope);
   }
   // One statement for all of a request's events.
-  await tx.enqueueEvents(rows);
+  await tx.appendEvents(rows);
   return written;
 }

@@ -45,6 +45,18 @@ function asRefusal(error: unknown): unknown {
   return error;
 }
 
+/** What a thrown refusal becomes: stored (Refused), answered but not stored (Unstored), or rethrown. */
+function refusalOf(thrown: unknown, scope: RequestScope): unknown {
+  const error = asRefusal(thrown);
+  if (!isWalletError(error)) return error;
+  if (!storedRefusal(error.status)) return new Unstored(error);
+  return new Refused({
+    status: error.status,
+    body: errorBody(error.code, error.message, scope.traceId, error.details),
+    events: error.events,
+  });
+}
+
 class Unstored {
   constructor(readonly error: WalletError) {}
 }
@@ -88,12 +100,23 @@ export async function idempotent(
         ctx.ledger.transaction(async (tx) => {
           const now = refused?.at ?? ctx.clock();
           effectNow = now;
-          const claimed = await tx.exec(
+          const claim = tx.exec(
             `INSERT INTO wallet_idempotency (brand, provider, operation, idempotency_key, request_hash, status, response, created_at)
          VALUES (?, ?, ?, ?, ?, 0, '', ?) ON CONFLICT (brand, provider, operation, idempotency_key) DO NOTHING`,
             [scope.brand, scope.provider, operation, key, hash, now.toISOString()],
           );
-          if (claimed === 0) {
+          if (tx.pipelined && !refused) {
+            // The claim and the effect's first reads share a round trip. A key already taken is the
+            // uncommon case: the transaction runs again with the claim waited for, and replays.
+            const outcome = await effect(tx, now).then(
+              (result) => ({ result }),
+              (thrown: unknown) => ({ thrown }),
+            );
+            if ((await claim) === 0) tx.waitForEachStatement('the idempotency key is already taken');
+            if ('thrown' in outcome) throw refusalOf(outcome.thrown, scope);
+            return finish(tx, outcome.result);
+          }
+          if ((await claim) === 0) {
             const rows = await tx.query<{ request_hash: string; status: bigint; response: string }>(
               `SELECT request_hash, status, response FROM wallet_idempotency
            WHERE brand = ? AND provider = ? AND operation = ? AND idempotency_key = ?`,
@@ -120,27 +143,24 @@ export async function idempotent(
             try {
               result = await effect(tx, now);
             } catch (thrown) {
-              const error = asRefusal(thrown);
-              if (!isWalletError(error)) throw error;
-              if (!storedRefusal(error.status)) throw new Unstored(error);
-              throw new Refused({
-                status: error.status,
-                body: errorBody(error.code, error.message, scope.traceId, error.details),
-                events: error.events,
-              });
+              throw refusalOf(thrown, scope);
             }
           }
-          await emit(tx, originOf(scope), now, result.events ?? [], result.region);
-          const response = JSON.stringify(result.body);
-          await tx.exec(
-            `UPDATE wallet_idempotency SET status = ?, response = ?
-         WHERE brand = ? AND provider = ? AND operation = ? AND idempotency_key = ?`,
-            [result.status, response, scope.brand, scope.provider, operation, key],
-          );
-          // Answer what a replay will answer: the stored bytes, parsed.
-          return { status: result.status, body: JSON.parse(response) as unknown };
+          return finish(tx, result);
         }),
     );
+  /** Events and the stored answer, in the effect's transaction; answers what a replay will answer. */
+  const finish = async (tx: LedgerTx, result: EffectResult): Promise<WireResponse> => {
+    await emit(tx, originOf(scope), effectNow ?? ctx.clock(), result.events ?? [], result.region);
+    const response = JSON.stringify(result.body);
+    await tx.write(
+      `UPDATE wallet_idempotency SET status = ?, response = ?
+         WHERE brand = ? AND provider = ? AND operation = ? AND idempotency_key = ?`,
+      [result.status, response, scope.brand, scope.provider, operation, key],
+    );
+    // The stored bytes, parsed.
+    return { status: result.status, body: JSON.parse(response) as unknown };
+  };
   try {
     return await run();
   } catch (error) {

@@ -21,6 +21,29 @@ export interface SqlSession {
   exec(sql: string, params?: readonly SqlValue[]): Promise<number>;
   /** Runs several `;`-separated statements without parameters (migrations). */
   script(sql: string): Promise<void>;
+  /**
+   * A write whose outcome the caller does not branch on. On a pipelined PostgreSQL session it goes out
+   * with the next round trip and nobody waits for its answer: if it fails, the transaction fails and
+   * the driver runs the work again with every statement waited for (where callers see each refusal).
+   * Elsewhere it is `exec`.
+   */
+  write(sql: string, params?: readonly SqlValue[]): Promise<void>;
+  /** True while writes are not waited for (see `write`): only on PostgreSQL, only on a first attempt. */
+  readonly pipelined: boolean;
+}
+
+/**
+ * Thrown inside a pipelined transaction to have the driver roll it back and run the work again with
+ * every statement waited for: what a caller throws when a pipelined read shows the uncommon case
+ * (an idempotency key already taken), and what the session throws when a write it did not wait for failed.
+ */
+export class PipelineAbandoned extends Error {
+  constructor(
+    reason: string,
+    readonly cause?: unknown,
+  ) {
+    super(`pipelined transaction abandoned: ${reason}`);
+  }
 }
 
 export interface StorageDriver {
@@ -31,6 +54,11 @@ export interface StorageDriver {
    * not have effects outside the transaction.
    */
   transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  /**
+   * Calls `listener` each time a transaction sends statements to a database server and waits for
+   * its answer (BEGIN and COMMIT included). Absent on an embedded store, where nothing travels.
+   */
+  onRoundTrip?(listener: () => void): () => void;
   close(): Promise<void>;
 }
 

@@ -209,5 +209,9 @@ export class SqliteDriver implements StorageDriver {
     script: async (sql: string): Promise<void> => {
       this.db.exec(sql);
     },
+    write: async (sql: string, params: readonly SqlValue[] = []): Promise<void> => {
+      this.statement(sql).run(...bindable(params));
+    },
+    pipelined: false,
   };
 }
