@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { latencyStats, runLoad } from '../../packages/certify/src/load/generator.ts';
 import { postgresReachable, withScratchDatabase } from '../../packages/wallet/src/bench.ts';
+import { sampleCpu } from '../cpu.ts';
 import { ratio, startServerProcess } from '../load.ts';
 import { progress, round } from '../shared.ts';
 import type { BenchRow, BenchSuite } from './types.ts';
@@ -26,6 +27,8 @@ interface PairFigures {
   p95: number;
   p99: number;
   failed: number;
+  /** CPU milliseconds per pair: the server process, PostgreSQL (all its processes), the load generator. */
+  cpu: { serverMs: number; postgresMs: number; clientMs: number };
 }
 
 /** One session per bench player (`p_bench_0…`), created before the clock starts. */
@@ -65,8 +68,10 @@ async function pairs(
   tag: string,
   sessions: string[],
   durationS = DURATION_S,
+  serverPid?: number,
 ): Promise<PairFigures> {
   const free = [...sessions];
+  const cpu = sampleCpu(serverPid);
   const latencies: number[] = [];
   let failed = 0;
   let ok = 0;
@@ -107,12 +112,19 @@ async function pairs(
     },
   );
   const stats = latencyStats(latencies);
+  const spent = cpu.stop();
+  const perPair = (ms: number) => round(ms / Math.max(1, ok + failed), 3);
   return {
     pairsPerS: Math.round(ok / summary.durationS),
     p50: round(stats.p50),
     p95: round(stats.p95),
     p99: round(stats.p99),
     failed,
+    cpu: {
+      serverMs: perPair(spent.serverMs),
+      postgresMs: perPair(spent.postgresMs),
+      clientMs: perPair(spent.clientMs),
+    },
   };
 }
 
@@ -132,9 +144,9 @@ async function walletPairs(
       `wallet (${label}) on port ${server.port}: ${CONNECTIONS} sessions open, ${WARMUP_S} s warm-up + ${DURATION_S} s of pairs`,
     );
     await pairs(baseUrl, `${tag}w`, sessions, WARMUP_S);
-    const figures = await pairs(baseUrl, tag, sessions);
+    const figures = await pairs(baseUrl, tag, sessions, DURATION_S, server.child.pid);
     progress(
-      `wallet (${label}): ${figures.pairsPerS} pairs/s, p99 ${figures.p99} ms, ${figures.failed} failed`,
+      `wallet (${label}): ${figures.pairsPerS} pairs/s, p99 ${figures.p99} ms, ${figures.failed} failed; CPU per pair: server ${figures.cpu.serverMs} ms, PostgreSQL ${figures.cpu.postgresMs} ms, load generator ${figures.cpu.clientMs} ms`,
     );
     return figures;
   } finally {
@@ -160,6 +172,23 @@ function rows(label: string, ours: PairFigures, bare: PairFigures): Array<Omit<B
       baseline: { name, value: bare[q] },
       ratio: ratio(ours[q], bare[q]),
     })),
+    // Steadier than pairs/s on a shared box: what one pair costs the server process, beside bare Fastify's.
+    {
+      metric: `wallet ${label} server CPU per pair`,
+      value: ours.cpu.serverMs,
+      unit: 'ms',
+      baseline: { name: 'bare Fastify server process, same pairs', value: bare.cpu.serverMs },
+      ratio: ratio(ours.cpu.serverMs, bare.cpu.serverMs),
+    },
+    ...(label === 'PostgreSQL'
+      ? [
+          {
+            metric: 'wallet PostgreSQL database CPU per pair (all postgres processes)',
+            value: ours.cpu.postgresMs,
+            unit: 'ms',
+          },
+        ]
+      : []),
   ];
 }
 
@@ -175,7 +204,7 @@ export const wallet: BenchSuite = {
       const bareUrl = `http://127.0.0.1:${bareServer.port}`;
       const sessions: string[] = Array(CONNECTIONS).fill('s_456');
       await pairs(bareUrl, 'bare_w', sessions, WARMUP_S);
-      bare = await pairs(bareUrl, 'bare', sessions);
+      bare = await pairs(bareUrl, 'bare', sessions, DURATION_S, bareServer.child.pid);
       progress(`bare Fastify: ${bare.pairsPerS} pairs/s, p99 ${bare.p99} ms`);
     } finally {
       await bareServer.stop();
@@ -200,15 +229,21 @@ export const wallet: BenchSuite = {
     } finally {
       await stackServer.stop();
     }
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'croupier-bench-wallet-'));
-    try {
-      out.push(
-        ...rows('SQLite', await walletPairs('sqlite', { file: path.join(dir, 'wallet.sqlite') }), bare),
-      );
-    } finally {
-      await rm(dir, { recursive: true, force: true });
+    // BENCH_WALLET_STORES=postgres (or sqlite) measures one store, for a quicker loop while profiling.
+    const stores = (process.env.BENCH_WALLET_STORES ?? 'sqlite,postgres').split(',');
+    if (stores.includes('sqlite')) {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'croupier-bench-wallet-'));
+      try {
+        out.push(
+          ...rows('SQLite', await walletPairs('sqlite', { file: path.join(dir, 'wallet.sqlite') }), bare),
+        );
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     }
-    if (await postgresReachable(POSTGRES_ADMIN_URL)) {
+    if (!stores.includes('postgres')) {
+      progress('PostgreSQL left out (BENCH_WALLET_STORES)');
+    } else if (await postgresReachable(POSTGRES_ADMIN_URL)) {
       const figures = await withScratchDatabase(POSTGRES_ADMIN_URL, (databaseUrl) =>
         walletPairs('postgres', { databaseUrl }),
       );
