@@ -80,6 +80,8 @@ export class LedgerTx {
   private readonly ownerListings = new Map<string, Array<{ id: bigint; ref: CurrencyAccountRef }>>();
   /** Balances of owners read but not listed (see listOwners), for the `balances` call that read them. */
   private readonly unlistedBalances = new Map<string, AccountBalance[]>();
+  /** Holds read under lock (see lockPendings) or written by this transaction, by id. */
+  private readonly knownPendings = new Map<string, PendingTransfer>();
 
   constructor(
     private readonly session: SqlSession,
@@ -161,6 +163,7 @@ export class LedgerTx {
       // Balances written inside the savepoint are undone with it.
       this.knownBalances.clear();
       this.ownerListings.clear();
+      this.knownPendings.clear();
       throw translateDbError(error);
     }
   }
@@ -343,6 +346,7 @@ export class LedgerTx {
           `UPDATE ledger_pending SET posted = ?, voided = ?, posts = ?, state = ?, updated_at = ? WHERE id = ?`,
           [next.posted, next.voided, next.posts, next.state, at, next.id],
         );
+        this.knownPendings.set(next.id, next);
       }
       return { transfers, pendings: changes.map((c) => c.next) };
     });
@@ -407,7 +411,7 @@ export class LedgerTx {
         ],
       );
       // What getPending would read back, without reading it.
-      return {
+      const created: PendingTransfer = {
         id: input.id,
         state: 'pending',
         source: { owner: input.source.owner, kind: input.source.kind, currency },
@@ -425,6 +429,8 @@ export class LedgerTx {
         createdAt: at,
         updatedAt: at,
       };
+      this.knownPendings.set(created.id, created);
+      return created;
     });
   }
 
@@ -620,25 +626,36 @@ export class LedgerTx {
     this.enqueuedEvents += events.length;
   }
 
-  /** The open holds with these ids, locked (PostgreSQL, in id order), in one read; refuses a closed or unknown one. */
-  private async lockOpenPendings(ids: readonly string[]): Promise<Map<string, PendingTransfer>> {
-    const found = new Map<string, PendingTransfer>();
-    if (ids.length === 0) return found;
+  /**
+   * Reads and locks these holds now (PostgreSQL, in id order), ahead of the post or void that needs
+   * them, so the read can share a round trip with the caller's own: a settle reads its bet and the
+   * bet's holds together. An id with no hold is ignored here; the post or void refuses it.
+   */
+  async lockPendings(ids: readonly string[]): Promise<void> {
+    const missing = ids.filter((id) => !this.knownPendings.has(id));
+    if (missing.length === 0) return;
     const lock = this.dialect === 'postgres' ? ' ORDER BY p.id FOR UPDATE OF p' : '';
     const rows = await this.session.query(
       `SELECT ${PENDING_COLUMNS} FROM ledger_pending p
        JOIN ledger_accounts s ON s.id = p.source_account_id
        JOIN ledger_accounts h ON h.id = p.held_account_id
        LEFT JOIN ledger_accounts d ON d.id = p.destination_account_id
-       WHERE p.id IN (${placeholders(ids.length)})${lock}`,
-      ids,
+       WHERE p.id IN (${placeholders(missing.length)})${lock}`,
+      missing,
     );
     for (const row of rows) {
       const pending = pendingFromRow(row);
-      found.set(pending.id, pending);
+      this.knownPendings.set(pending.id, pending);
     }
+  }
+
+  /** The open holds with these ids, locked, in one read at most; refuses a closed or unknown one. */
+  private async lockOpenPendings(ids: readonly string[]): Promise<Map<string, PendingTransfer>> {
+    const found = new Map<string, PendingTransfer>();
+    if (ids.length === 0) return found;
+    await this.lockPendings(ids);
     for (const id of ids) {
-      const pending = found.get(id);
+      const pending = this.knownPendings.get(id);
       if (!pending) throw new LedgerError('PENDING_NOT_FOUND', `no hold with id ${id}`, { id });
       if (pending.state === 'posted') {
         throw new LedgerError('PENDING_ALREADY_POSTED', `hold ${id} was already posted`, { id, pending });
@@ -646,6 +663,7 @@ export class LedgerTx {
       if (pending.state === 'voided') {
         throw new LedgerError('PENDING_ALREADY_VOIDED', `hold ${id} was already voided`, { id, pending });
       }
+      found.set(id, pending);
     }
     return found;
   }

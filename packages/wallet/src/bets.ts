@@ -66,6 +66,9 @@ interface Scope {
   traceId: string;
 }
 
+/** Key of a bet in the process's recollections (see `Recollection`). */
+const betKey = (scope: Scope, betId: string) => `${scope.brand}\u0000${scope.provider}\u0000${betId}`;
+
 // Every ledger transfer of a bet starts with its hold id, so `betLedger` finds them by prefix.
 const cashHold = (holdId: string) => `${holdId}:cash`;
 const bonusHold = (holdId: string) => `${holdId}:bonus`;
@@ -276,7 +279,7 @@ export async function authorizeBet(
   const contextRead = readAuthorizeContext(tx, scope, body);
   // A player this process has seen play the session: its balances are read, and locked, with the
   // session (after the player's row, in the same round trip) instead of after it.
-  const knownPlayer = ctx.sessionPlayers.playerOf(scope.brand, body.session_id);
+  const knownPlayer = ctx.sessionPlayers.recall(`${scope.brand}\u0000${body.session_id}`);
   const balancesRead = knownPlayer
     ? tx.balances(playerOwner(scope.brand, knownPlayer), { forUpdate: true })
     : undefined;
@@ -284,7 +287,7 @@ export async function authorizeBet(
   const context = read ?? (await refuseMissing(tx, scope, body));
   if (context.degraded) throw platformDegraded();
   const { session, player } = context;
-  ctx.sessionPlayers.remember(scope.brand, session.session_id, session.player_id);
+  ctx.sessionPlayers.remember(`${scope.brand}\u0000${session.session_id}`, session.player_id);
   checkSessionPlayer(session, body);
   if (context.existingBet) throw takenBetId(context.existingBet, body.bet_id);
   const { stake, currency } = checkPlayable(context, scope, body, now);
@@ -377,7 +380,7 @@ export async function authorizeBet(
   }
 
   const at = now.toISOString();
-  await insertBet(tx, {
+  const betRow: BetRow = {
     brand: scope.brand,
     provider: scope.provider,
     bet_id: body.bet_id,
@@ -400,6 +403,11 @@ export async function authorizeBet(
     win_only: 0n,
     created_at: at,
     updated_at: at,
+  };
+  await insertBet(tx, betRow);
+  ctx.betHints.remember(betKey(scope, body.bet_id), {
+    playerId: player.player_id,
+    holdIds: openHolds(betRow),
   });
   events.push(...(await realityCheck(ctx, tx, now, session, profile.reality_check_minutes)));
   await tx.write(`UPDATE wallet_sessions SET wagered = wagered + ? WHERE brand = ? AND session_id = ?`, [
@@ -556,6 +564,7 @@ function assertSameParties(bet: BetRow, body: { player_id?: string; session_id?:
  * could cross another transaction's order and deadlock).
  */
 async function findBetAndPlayer(
+  ctx: WalletContext,
   tx: LedgerTx,
   scope: Scope,
   betId: string,
@@ -570,7 +579,14 @@ async function findBetAndPlayer(
        FOR UPDATE`,
       [scope.brand, scope.brand, scope.provider, betId],
     );
-    const [bet, players] = await Promise.all([betRead, playerRead]);
+    // A bet this process authorized: its holds and its player's balances are read (and locked, in that
+    // order, after the bet and the player) in the same round trip; settle and rollback need both.
+    const hint = ctx.betHints.recall(betKey(scope, betId));
+    const holdsRead = hint ? tx.lockPendings(hint.holdIds) : undefined;
+    const balancesRead = hint
+      ? tx.balances(playerOwner(scope.brand, hint.playerId), { forUpdate: true })
+      : undefined;
+    const [bet, players] = await Promise.all([betRead, playerRead, holdsRead, balancesRead]);
     return bet ? { bet, player: players[0] ?? null } : null;
   }
   const rows = await tx.query<
@@ -607,7 +623,7 @@ export async function settleBet(
 ): Promise<EffectResult> {
   const winType = body.win_type ?? 'regular';
   const final = body.final ?? true;
-  const found = await findBetAndPlayer(tx, scope, body.bet_id);
+  const found = await findBetAndPlayer(ctx, tx, scope, body.bet_id);
   let bet = found?.bet ?? null;
   if (!bet && winType === 'regular') {
     throw new WalletError(
@@ -747,7 +763,7 @@ export async function settleBet(
  * late authorize is refused (`BET_ROLLED_BACK`); a settled bet cannot be rolled back.
  */
 export async function rollbackBet(
-  _ctx: WalletContext,
+  ctx: WalletContext,
   tx: LedgerTx,
   now: Date,
   scope: Scope,
@@ -755,7 +771,7 @@ export async function rollbackBet(
 ): Promise<EffectResult> {
   // An amount in a rollback is validated like any other, tombstone or not.
   const named = body.amount ? parseWire(body.amount, '/amount/amount').minor : undefined;
-  const found = await findBetAndPlayer(tx, scope, body.bet_id);
+  const found = await findBetAndPlayer(ctx, tx, scope, body.bet_id);
   let bet = found?.bet ?? null;
   const rollbackId = mintId('rb');
   const reason = body.reason?.slice(0, 255);

@@ -11,32 +11,42 @@ export interface WalletContext {
   ledger: Ledger;
   clock: () => Date;
   config: ResolvedConfig;
-  sessionPlayers: SessionPlayers;
+  /** Session → player (key: brand, NUL, session id). */
+  sessionPlayers: Recollection<string>;
+  /** Bet → player and holds (key: brand, NUL, provider, NUL, bet id). */
+  betHints: Recollection<BetHint>;
 }
 
 /**
- * Whose session is whose, as this process has seen it. A session never changes player, so an
- * authorize may read (and lock) the player's balances in the same round trip as its session,
- * before it has read the session. Bounded: the oldest entries go first.
+ * Facts that never change once written (a session's player, a bet's holds), as this process has seen
+ * them: a write may read the rows they lead to in the same round trip as the rows that name them,
+ * instead of one round trip later. Every use is checked against what the read returns. Bounded: the
+ * oldest entries go first.
  */
-export class SessionPlayers {
-  private readonly players = new Map<string, string>();
+export class Recollection<V> {
+  private readonly entries = new Map<string, V>();
 
   constructor(private readonly capacity = 100_000) {}
 
-  playerOf(brand: string, sessionId: string): string | undefined {
-    return this.players.get(`${brand}\u0000${sessionId}`);
+  recall(key: string): V | undefined {
+    return this.entries.get(key);
   }
 
-  remember(brand: string, sessionId: string, playerId: string): void {
-    const key = `${brand}\u0000${sessionId}`;
-    if (this.players.has(key)) return;
-    if (this.players.size >= this.capacity) {
-      const oldest = this.players.keys().next().value;
-      if (oldest !== undefined) this.players.delete(oldest);
+  remember(key: string, value: V): void {
+    // A retried write may have minted new ids (a new hold): the latest sighting wins.
+    this.entries.delete(key);
+    if (this.entries.size >= this.capacity) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
     }
-    this.players.set(key, playerId);
+    this.entries.set(key, value);
   }
+}
+
+/** What settle and rollback may read ahead of the bet's row: its player and its open holds' ids. */
+export interface BetHint {
+  playerId: string;
+  holdIds: readonly string[];
 }
 
 /** Who asks: the tenant (brand), its region and provider, and the request's ids. */

@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { type AuditEntry, type AuditVerification, auditLog, verifyAuditChain } from './audit.ts';
 import { type BackOffice, backOffice } from './back-office.ts';
 import { resolveConfig, type WalletConfig } from './config.ts';
-import { SessionPlayers, type WalletContext } from './context.ts';
+import { Recollection, type WalletContext } from './context.ts';
 import { MAX_BALANCE_MINOR } from './limits.ts';
 import { type ContractOperations, contractOperations, type WalletEmulators } from './operations.ts';
 import { type ReconcileReport, reconcile } from './reconcile.ts';
@@ -55,7 +55,8 @@ export async function createWallet(options: CreateWalletOptions): Promise<Wallet
     ledger,
     clock: options.clock ?? (() => new Date()),
     config: resolveConfig(options.config),
-    sessionPlayers: new SessionPlayers(),
+    sessionPlayers: new Recollection(),
+    betHints: new Recollection(),
   };
   const version = ctx.config.version ?? contractVersion() ?? '0.0.0';
   return {

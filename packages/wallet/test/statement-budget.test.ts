@@ -118,10 +118,10 @@ describe('statement budget of the hot path', () => {
 
 if (await serviceOrSkip(postgres, 'the round-trip budget on PostgreSQL')) {
   describe('round-trip budget of the hot path (PostgreSQL)', () => {
-    // Writes are pipelined: they leave with the COMMIT. Authorize reads its session, player and
-    // balances in one round trip; settle needs the bet before it knows the holds to lock. The goal
-    // of issue 14 is 2 for both (one server-side function per operation); settle does not reach it.
-    roundTripBudget(postgresStore, { authorize: 2, settle: 3 }, 'pipelined; goal 2');
+    // Writes are pipelined: they leave with the COMMIT. Reads the operation needs are sent together:
+    // authorize its session, player and balances; settle its bet, player, holds and balances (the
+    // holds and the player as this process saw them at authorize). The issue-14 budget.
+    roundTripBudget(postgresStore, { authorize: 2, settle: 2 }, 'the issue-14 budget');
   });
 } else {
   describe.skip('round-trip budget on PostgreSQL (server not reachable)', () => {
