@@ -1,7 +1,7 @@
 import { type CurrencyAccountRef, houseMayGoNegative } from './accounts.ts';
 import { Outbox } from './outbox.ts';
 import { ledgerMigrations, type Migration, migrationsTable } from './schema.ts';
-import type { Dialect, SqlSession, StorageDriver } from './storage/driver.ts';
+import type { Dialect, SqlSession, StorageDriver, TransactionOptions } from './storage/driver.ts';
 import { PostgresDriver } from './storage/postgres.ts';
 import { type GroupCommitOptions, SqliteDriver } from './storage/sqlite.ts';
 import { type LedgerContext, LedgerTx } from './transaction.ts';
@@ -74,15 +74,17 @@ export class Ledger {
    * Commits when `work` resolves, rolls back when it throws. On PostgreSQL `work` may be rerun
    * after a serialization failure or deadlock: keep side effects (HTTP, logs that matter) outside.
    * Do not nest: on SQLite a transaction started inside another waits for it forever.
+   * `partition` (a player, say) lets PostgreSQL run it in one commit with concurrent transactions of
+   * other partitions; see TransactionOptions.
    */
-  async transaction<T>(work: (tx: LedgerTx) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: LedgerTx) => Promise<T>, options?: TransactionOptions): Promise<T> {
     let committed: LedgerTx | undefined;
     const result = await this.driver.transaction(async (session) => {
       const tx = new LedgerTx(this.observed(session), this.context);
       const value = await work(tx);
       committed = tx;
       return value;
-    });
+    }, options);
     if (committed) {
       for (const [label, info] of committed.createdAccounts) this.context.accounts.set(label, info);
       if (committed.enqueuedEvents > 0) this.outbox.notifyEnqueued();
@@ -131,6 +133,7 @@ export class Ledger {
         return session.write(sql, params);
       },
       pipelined: session.pipelined,
+      claim: session.claim?.bind(session),
     };
   }
 

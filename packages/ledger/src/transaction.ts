@@ -123,6 +123,14 @@ export class LedgerTx {
   }
 
   /**
+   * Names rows this transaction locked in your own tables (`bet:brand/provider/id`), so a commit group
+   * never holds two transactions that change one row; see SqlSession.claim.
+   */
+  claim(...keys: string[]): void {
+    this.session.claim?.(keys);
+  }
+
+  /**
    * Rolls the transaction back and has it run again with every statement waited for: for a pipelined
    * read that shows the uncommon case, whose handling relies on seeing each refusal. No-op otherwise.
    */
@@ -193,12 +201,15 @@ export class LedgerTx {
   async balance(account: CurrencyAccountRef, options: { forUpdate?: boolean } = {}): Promise<bigint> {
     const params = [account.owner, account.kind, account.currency];
     if (options.forUpdate && this.dialect === 'postgres') {
-      const locked = await this.session.query<{ balance: bigint }>(
-        `SELECT b.balance FROM ledger_balances b JOIN ledger_accounts a ON a.id = b.account_id
+      const locked = await this.session.query<{ account_id: bigint; balance: bigint }>(
+        `SELECT b.account_id, b.balance FROM ledger_balances b JOIN ledger_accounts a ON a.id = b.account_id
          WHERE a.owner = ? AND a.kind = ? AND a.currency = ? FOR UPDATE OF b`,
         params,
       );
-      if (locked[0]) return locked[0].balance;
+      if (locked[0]) {
+        this.session.claim?.([`balance:${locked[0].account_id}`]);
+        return locked[0].balance;
+      }
     }
     const rows = await this.session.query<{ balance: bigint | null }>(
       `SELECT ${this.balanceExpression()} AS balance FROM ledger_accounts a
@@ -248,6 +259,7 @@ export class LedgerTx {
            ORDER BY a.owner, a.currency, a.kind`,
       lock ? [...owners, ...owners] : owners,
     );
+    if (lock) this.session.claim?.(rows.filter((r) => r.maintained !== null).map((r) => `balance:${r.id}`));
     const keepsKnown = this.dialect === 'sqlite' || lock;
     for (const owner of owners) {
       const own = rows.filter((r) => r.owner === owner);
@@ -647,6 +659,7 @@ export class LedgerTx {
       const pending = pendingFromRow(row);
       this.knownPendings.set(pending.id, pending);
     }
+    this.session.claim?.(missing.map((id) => `pending:${id}`));
   }
 
   /** The open holds with these ids, locked, in one read at most; refuses a closed or unknown one. */
@@ -823,6 +836,7 @@ export class LedgerTx {
         unlisted,
       );
       for (const r of rows) this.knownBalances.set(r.account_id, r.balance);
+      this.session.claim?.(rows.map((r) => `balance:${r.account_id}`));
     }
     for (const a of accounts) {
       const known = this.knownBalances.get(a.id);

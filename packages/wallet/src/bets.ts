@@ -69,6 +69,25 @@ interface Scope {
 /** Key of a bet in the process's recollections (see `Recollection`). */
 const betKey = (scope: Scope, betId: string) => `${scope.brand}\u0000${scope.provider}\u0000${betId}`;
 
+/**
+ * The commit-group partition of a write (see Ledger.transaction): the player, when this process
+ * already knows whose session or bet it is; otherwise none, and the write runs alone.
+ */
+const playerPartition = (brand: string, playerId: string | undefined) =>
+  playerId === undefined ? undefined : `player:${playerOwner(brand, playerId)}`;
+
+export function authorizePartition(
+  ctx: WalletContext,
+  scope: Scope,
+  body: AuthorizeBody,
+): string | undefined {
+  return playerPartition(scope.brand, ctx.sessionPlayers.recall(`${scope.brand}\u0000${body.session_id}`));
+}
+
+export function betPartition(ctx: WalletContext, scope: Scope, betId: string): string | undefined {
+  return playerPartition(scope.brand, ctx.betHints.recall(betKey(scope, betId))?.playerId);
+}
+
 // Every ledger transfer of a bet starts with its hold id, so `betLedger` finds them by prefix.
 const cashHold = (holdId: string) => `${holdId}:cash`;
 const bonusHold = (holdId: string) => `${holdId}:bonus`;
@@ -276,6 +295,7 @@ export async function authorizeBet(
   scope: Scope,
   body: AuthorizeBody,
 ): Promise<EffectResult> {
+  tx.claim(`bet:${betKey(scope, body.bet_id)}`);
   const contextRead = readAuthorizeContext(tx, scope, body);
   // A player this process has seen play the session: its balances are read, and locked, with the
   // session (after the player's row, in the same round trip) instead of after it.
@@ -569,6 +589,7 @@ async function findBetAndPlayer(
   scope: Scope,
   betId: string,
 ): Promise<{ bet: BetRow; player: PlayerRow | null } | null> {
+  tx.claim(`bet:${betKey(scope, betId)}`);
   if (tx.dialect === 'postgres') {
     // Both reads leave together (one round trip when pipelined); the player's row is found through the
     // bet's, so it is still locked second.

@@ -83,6 +83,8 @@ export async function idempotent(
   scope: RequestScope,
   request: unknown,
   effect: (tx: LedgerTx, now: Date) => Promise<EffectResult>,
+  /** The player the effect is about, when known ahead: lets PostgreSQL share its commit (see Ledger.transaction). */
+  partition?: string,
 ): Promise<WireResponse> {
   const key = scope.idempotencyKey;
   if (!key) throw new Error(`${operation} needs an idempotency key (X-Idempotency-Key)`);
@@ -97,57 +99,60 @@ export async function idempotent(
         'croupier.operation': operation,
       },
       () =>
-        ctx.ledger.transaction(async (tx) => {
-          const now = refused?.at ?? ctx.clock();
-          effectNow = now;
-          const claim = tx.exec(
-            `INSERT INTO wallet_idempotency (brand, provider, operation, idempotency_key, request_hash, status, response, created_at)
+        ctx.ledger.transaction(
+          async (tx) => {
+            const now = refused?.at ?? ctx.clock();
+            effectNow = now;
+            const claim = tx.exec(
+              `INSERT INTO wallet_idempotency (brand, provider, operation, idempotency_key, request_hash, status, response, created_at)
          VALUES (?, ?, ?, ?, ?, 0, '', ?) ON CONFLICT (brand, provider, operation, idempotency_key) DO NOTHING`,
-            [scope.brand, scope.provider, operation, key, hash, now.toISOString()],
-          );
-          if (tx.pipelined && !refused) {
-            // The claim and the effect's first reads share a round trip. A key already taken is the
-            // uncommon case: the transaction runs again with the claim waited for, and replays.
-            const outcome = await effect(tx, now).then(
-              (result) => ({ result }),
-              (thrown: unknown) => ({ thrown }),
+              [scope.brand, scope.provider, operation, key, hash, now.toISOString()],
             );
-            if ((await claim) === 0) tx.waitForEachStatement('the idempotency key is already taken');
-            if ('thrown' in outcome) throw refusalOf(outcome.thrown, scope);
-            return finish(tx, outcome.result);
-          }
-          if ((await claim) === 0) {
-            const rows = await tx.query<{ request_hash: string; status: bigint; response: string }>(
-              `SELECT request_hash, status, response FROM wallet_idempotency
+            if (tx.pipelined && !refused) {
+              // The claim and the effect's first reads share a round trip. A key already taken is the
+              // uncommon case: the transaction runs again with the claim waited for, and replays.
+              const outcome = await effect(tx, now).then(
+                (result) => ({ result }),
+                (thrown: unknown) => ({ thrown }),
+              );
+              if ((await claim) === 0) tx.waitForEachStatement('the idempotency key is already taken');
+              if ('thrown' in outcome) throw refusalOf(outcome.thrown, scope);
+              return finish(tx, outcome.result);
+            }
+            if ((await claim) === 0) {
+              const rows = await tx.query<{ request_hash: string; status: bigint; response: string }>(
+                `SELECT request_hash, status, response FROM wallet_idempotency
            WHERE brand = ? AND provider = ? AND operation = ? AND idempotency_key = ?`,
-              [scope.brand, scope.provider, operation, key],
-            );
-            const stored = rows[0];
-            if (stored && stored.request_hash !== hash) {
-              return {
-                status: 409,
-                body: errorBody(
-                  'IDEMPOTENCY_MISMATCH',
-                  `X-Idempotency-Key ${key} was already used for ${operation} with a different body; use a new key for a new request`,
-                  scope.traceId,
-                ),
-              };
+                [scope.brand, scope.provider, operation, key],
+              );
+              const stored = rows[0];
+              if (stored && stored.request_hash !== hash) {
+                return {
+                  status: 409,
+                  body: errorBody(
+                    'IDEMPOTENCY_MISMATCH',
+                    `X-Idempotency-Key ${key} was already used for ${operation} with a different body; use a new key for a new request`,
+                    scope.traceId,
+                  ),
+                };
+              }
+              if (stored)
+                return { status: Number(stored.status), body: JSON.parse(stored.response) as unknown };
             }
-            if (stored)
-              return { status: Number(stored.status), body: JSON.parse(stored.response) as unknown };
-          }
-          let result: EffectResult;
-          if (refused) {
-            result = refused.result;
-          } else {
-            try {
-              result = await effect(tx, now);
-            } catch (thrown) {
-              throw refusalOf(thrown, scope);
+            let result: EffectResult;
+            if (refused) {
+              result = refused.result;
+            } else {
+              try {
+                result = await effect(tx, now);
+              } catch (thrown) {
+                throw refusalOf(thrown, scope);
+              }
             }
-          }
-          return finish(tx, result);
-        }),
+            return finish(tx, result);
+          },
+          { partition },
+        ),
     );
   /** Events and the stored answer, in the effect's transaction; answers what a replay will answer. */
   const finish = async (tx: LedgerTx, result: EffectResult): Promise<WireResponse> => {

@@ -1,6 +1,8 @@
 import {
   type AuthorizeBody,
   authorizeBet,
+  authorizePartition,
+  betPartition,
   type RollbackBody,
   rollbackBet,
   type SettleBody,
@@ -72,11 +74,32 @@ export function contractOperations(
         endSession(tx, now, scope.brand, sessionId),
       ),
     authorizeBet: (scope: RequestScope, body: AuthorizeBody): Promise<WireResponse> =>
-      idempotent(ctx, 'authorizeBet', scope, body, (tx, now) => authorizeBet(ctx, tx, now, scope, body)),
+      idempotent(
+        ctx,
+        'authorizeBet',
+        scope,
+        body,
+        (tx, now) => authorizeBet(ctx, tx, now, scope, body),
+        authorizePartition(ctx, scope, body),
+      ),
     settleBet: (scope: RequestScope, body: SettleBody): Promise<WireResponse> =>
-      idempotent(ctx, 'settleBet', scope, body, (tx, now) => settleBet(ctx, tx, now, scope, body)),
+      idempotent(
+        ctx,
+        'settleBet',
+        scope,
+        body,
+        (tx, now) => settleBet(ctx, tx, now, scope, body),
+        betPartition(ctx, scope, body.bet_id),
+      ),
     rollbackBet: (scope: RequestScope, body: RollbackBody): Promise<WireResponse> =>
-      idempotent(ctx, 'rollbackBet', scope, body, (tx, now) => rollbackBet(ctx, tx, now, scope, body)),
+      idempotent(
+        ctx,
+        'rollbackBet',
+        scope,
+        body,
+        (tx, now) => rollbackBet(ctx, tx, now, scope, body),
+        betPartition(ctx, scope, body.bet_id),
+      ),
     getBalance: (scope: RequestScope, playerId: string): Promise<WireResponse> =>
       readOnly(ctx, scope, async (tx) => {
         const rows = await tx.query<{ currency: string }>(

@@ -30,6 +30,21 @@ export interface SqlSession {
   write(sql: string, params?: readonly SqlValue[]): Promise<void>;
   /** True while writes are not waited for (see `write`): only on PostgreSQL, only on a first attempt. */
   readonly pipelined: boolean;
+  /**
+   * Names rows this work has locked. Where transactions share one commit (a PostgreSQL commit group),
+   * rows one of them locked are not locked against the others: a second claim of a key throws
+   * PipelineAbandoned and the group runs again, each transaction alone. A no-op elsewhere.
+   */
+  claim?(keys: readonly string[]): void;
+}
+
+export interface TransactionOptions {
+  /**
+   * What the work touches that other concurrent work might (a player). On PostgreSQL, transactions
+   * with distinct partitions may share one database transaction and one commit; without a partition
+   * a transaction runs alone.
+   */
+  partition?: string;
 }
 
 /**
@@ -53,7 +68,7 @@ export interface StorageDriver {
    * On PostgreSQL `work` may run more than once (serialization failures are retried), so it must
    * not have effects outside the transaction.
    */
-  transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  transaction<T>(work: (session: SqlSession) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * Calls `listener` each time a transaction sends statements to a database server and waits for
    * its answer (BEGIN and COMMIT included). Absent on an embedded store, where nothing travels.

@@ -7,6 +7,7 @@ import {
   type SqlSession,
   type SqlValue,
   type StorageDriver,
+  type TransactionOptions,
 } from './driver.ts';
 
 export interface PostgresOptions {
@@ -24,6 +25,19 @@ export interface PostgresOptions {
    * per read it waits on plus one for its writes and COMMIT, instead of one per statement.
    */
   pipeline?: boolean;
+  /**
+   * Transactions with distinct partitions (see TransactionOptions) that wait for a connection at the
+   * same time share one PostgreSQL transaction: their statements go out together, one round trip for
+   * all their reads and one COMMIT for all. Default on, up to 64 per group; false runs each alone.
+   */
+  commitGroups?: false | { maxTransactions?: number };
+}
+
+interface Member {
+  work: (session: SqlSession) => Promise<unknown>;
+  partition: string;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
 }
 
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -72,6 +86,11 @@ export class PostgresDriver implements StorageDriver {
   private readonly ready: Promise<void>;
   private readonly pipelining: boolean;
   readonly roundTripListeners = new Set<() => void>();
+  private readonly maxMembers: number;
+  private readonly maxGroups: number;
+  private readonly waiting: Member[] = [];
+  private groups = 0;
+  private scheduled = false;
 
   constructor(options: PostgresOptions) {
     const schema = options.schema ? assertIdentifier(options.schema) : undefined;
@@ -88,17 +107,129 @@ export class PostgresDriver implements StorageDriver {
     this.isolation = options.isolation === 'serializable' ? 'SERIALIZABLE' : 'READ COMMITTED';
     this.maxAttempts = options.maxAttempts ?? 12;
     this.pipelining = options.pipeline !== false;
+    this.maxMembers =
+      options.commitGroups === false || !this.pipelining ? 0 : (options.commitGroups?.maxTransactions ?? 64);
+    // Groups leave connections free for transactions that run alone (no partition, or a group's reruns).
+    this.maxGroups = Math.max(1, Math.floor((options.poolSize ?? 10) / 2));
     this.ready = schema
       ? this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).then(() => undefined)
       : Promise.resolve();
   }
 
-  async transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
+  async transaction<T>(
+    work: (session: SqlSession) => Promise<T>,
+    options: TransactionOptions = {},
+  ): Promise<T> {
     await this.ready;
+    const partition = options.partition;
+    if (this.maxMembers === 0 || partition === undefined) return this.alone(work);
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ work, partition, resolve: resolve as (value: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
+  /**
+   * One event-loop turn after a transaction arrives, groups form from what waits, in arrival order,
+   * one transaction per partition per group (a second one of a partition waits for the next group),
+   * as many groups at once as maxGroups allows. Under light load a group is one transaction.
+   */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      while (this.waiting.length > 0 && this.groups < this.maxGroups) {
+        const members: Member[] = [];
+        const partitions = new Set<string>();
+        for (let i = 0; i < this.waiting.length && members.length < this.maxMembers; ) {
+          const member = this.waiting[i] as Member;
+          if (partitions.has(member.partition)) {
+            i++;
+            continue;
+          }
+          partitions.add(member.partition);
+          members.push(member);
+          this.waiting.splice(i, 1);
+        }
+        this.groups += 1;
+        void this.runGroup(members).finally(() => {
+          this.groups -= 1;
+          if (this.waiting.length > 0) this.schedule();
+        });
+      }
+    });
+  }
+
+  /**
+   * One PostgreSQL transaction for transactions of distinct partitions, run at once on one connection:
+   * their reads share round trips, their writes and the COMMIT leave together, and nobody hears success
+   * before the COMMIT. A member refused before it sent a write is refused alone (its buffered writes
+   * are dropped). Anything else (a failed statement, a lost race, two members on one row) rolls the
+   * group back, and every member runs again alone, as if it had never been grouped.
+   */
+  private async runGroup(members: Member[]): Promise<void> {
+    if (members.length === 1) {
+      const [member] = members as [Member];
+      await this.alone(member.work).then(member.resolve, member.reject);
+      return;
+    }
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      for (const member of members) member.reject(error);
+      return;
+    }
+    const wire = new Wire(client, this.roundTripListeners);
+    const opening = new PostgresSession(wire, true, this, true);
+    let broken = false;
+    let rerun: Member[] = [];
+    const answered: Array<() => void> = [];
+    try {
+      await opening.begin(`BEGIN ISOLATION LEVEL ${this.isolation}`);
+      const sessions = members.map(() => new PostgresSession(wire, true, this, true));
+      const outcomes = await Promise.allSettled(
+        members.map((m, i) => m.work(sessions[i] as PostgresSession)),
+      );
+      let lost = false;
+      const kept: Member[] = [];
+      for (const [i, outcome] of outcomes.entries()) {
+        const member = members[i] as Member;
+        const session = sessions[i] as PostgresSession;
+        if (outcome.status === 'fulfilled') {
+          kept.push(member);
+          answered.push(() => member.resolve(outcome.value));
+        } else if (refusedAlone(outcome.reason, session)) {
+          session.dropWrites();
+          answered.push(() => member.reject(outcome.reason));
+        } else {
+          lost = true;
+        }
+      }
+      if (lost) throw new PipelineAbandoned('a member of the commit group failed');
+      await opening.commit();
+    } catch {
+      try {
+        await opening.rollback();
+      } catch {
+        broken = true;
+      }
+      rerun = members;
+      answered.length = 0;
+    } finally {
+      client.release(broken);
+    }
+    for (const answer of answered) answer();
+    for (const member of rerun) this.alone(member.work).then(member.resolve, member.reject);
+  }
+
+  /** One transaction on a connection of its own, retried on conflicts. */
+  private async alone<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
     let pipelined = this.pipelining;
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
-      const session = new PostgresSession(client, pipelined, this);
+      const session = new PostgresSession(new Wire(client, this.roundTripListeners), pipelined, this);
       let broken = false;
       let failure: unknown;
       try {
@@ -179,6 +310,20 @@ export class PostgresDriver implements StorageDriver {
 const MERGEABLE =
   /^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+([A-Za-z_][A-Za-z0-9_]*)\s(?![\s\S]*\bRETURNING\b)/i;
 
+/**
+ * A member's failure that leaves the group's transaction as it was: thrown by the work itself (a
+ * refusal, not a database error), with no write of the member sent and none failed.
+ */
+function refusedAlone(reason: unknown, session: PostgresSession): boolean {
+  if (session.sentWrites > 0 || session.failure !== undefined) return false;
+  return !(reason instanceof PipelineAbandoned) && !(reason instanceof pg.DatabaseError);
+}
+
+/** Statements that change rows (a member that ran one cannot be refused alone). */
+const CHANGES_ROWS = /^\s*(?:INSERT|UPDATE|DELETE)\b/i;
+/** Savepoints nest per transaction: members of a group running at once would cross them. */
+const SAVEPOINT_STATEMENT = /^\s*(?:SAVEPOINT|RELEASE|ROLLBACK\s+TO)\b/i;
+
 const codeOf = (error: unknown): string | undefined => {
   const direct = (error as { code?: unknown } | undefined)?.code;
   if (typeof direct === 'string') return direct;
@@ -186,27 +331,67 @@ const codeOf = (error: unknown): string | undefined => {
   return undefined;
 };
 
+type CorkableStream = NodeJS.WritableStream & { cork?(): void; uncork?(): void };
+
 /**
- * One transaction's connection. Pipelined, every statement goes out as soon as it is issued, and the
- * statements issued until the process next waits leave in one write (the socket is corked until the
- * event loop turns): a read the caller waits on takes every write issued before it along.
+ * One connection's outgoing side, shared by the sessions on it (one, or a group's members): the socket
+ * stays corked until the event loop turns, and then every session's buffered writes and every statement
+ * issued meanwhile leave in one write.
+ */
+class Wire {
+  private corked = false;
+  readonly sessions = new Set<PostgresSession>();
+  /** Rows the group's members locked, by key, and which member did (see `SqlSession.claim`). */
+  readonly claims = new Map<string, PostgresSession>();
+
+  constructor(
+    readonly client: pg.PoolClient,
+    private readonly roundTripListeners: ReadonlySet<() => void>,
+  ) {}
+
+  cork(): void {
+    if (this.corked) return;
+    const stream = (this.client as unknown as { connection?: { stream?: CorkableStream } }).connection
+      ?.stream;
+    if (!stream?.cork || !stream.uncork) return;
+    this.corked = true;
+    stream.cork();
+    setImmediate(() => {
+      for (const session of this.sessions) session.flushWrites();
+      this.corked = false;
+      this.roundTrip();
+      stream.uncork?.();
+    });
+  }
+
+  roundTrip(): void {
+    for (const listener of this.roundTripListeners) listener();
+  }
+}
+
+/**
+ * One transaction's statements on a connection (or one member's, in a group). Pipelined, every
+ * statement goes out as soon as it is issued, and the statements issued until the process next waits
+ * leave in one write: a read the caller waits on takes every write issued before it along.
  */
 class PostgresSession implements SqlSession {
   readonly dialect = 'postgres' as const;
   /** The first failure of a write nobody waited for; the transaction is lost from there on. */
   failure: unknown;
-  private corked = false;
+  /** Writes of this session already sent: a member that has sent none can be refused alone. */
+  sentWrites = 0;
   /** Writes not sent yet: they leave, merged, with the next read, the COMMIT or the turn of the loop. */
   private buffered: Array<{ sql: string; params: readonly SqlValue[] }> = [];
 
   constructor(
-    private readonly client: pg.PoolClient,
+    private readonly wire: Wire,
     readonly pipelined: boolean,
-    private readonly driver: {
-      named(sql: string, params: readonly SqlValue[]): pg.QueryConfig;
-      roundTripListeners: ReadonlySet<() => void>;
-    },
-  ) {}
+    private readonly driver: { named(sql: string, params: readonly SqlValue[]): pg.QueryConfig },
+    /** Set in a group: the member's name in conflicts. */
+    private readonly grouped = false,
+  ) {
+    wire.sessions.add(this);
+  }
 
   async begin(sql: string): Promise<void> {
     if (this.pipelined) this.send(sql, []);
@@ -214,8 +399,11 @@ class PostgresSession implements SqlSession {
   }
 
   async commit(): Promise<void> {
+    for (const session of this.wire.sessions) session.flushWrites();
     const done = await this.run('COMMIT', []);
-    if (this.failure !== undefined) throw new PipelineAbandoned('a write failed', this.failure);
+    for (const session of this.wire.sessions) {
+      if (session.failure !== undefined) throw new PipelineAbandoned('a write failed', session.failure);
+    }
     // PostgreSQL answers COMMIT of a transaction a failed statement aborted with ROLLBACK, not an error.
     if (done.command === 'ROLLBACK') throw new PipelineAbandoned('the transaction was aborted');
   }
@@ -238,27 +426,50 @@ class PostgresSession implements SqlSession {
       return;
     }
     if (this.failure !== undefined) throw new PipelineAbandoned('a write failed', this.failure);
-    this.cork();
+    if (this.grouped) this.checkGrouped(sql);
+    this.wire.cork();
     this.buffered.push({ sql, params });
+  }
+
+  private checkGrouped(sql: string): void {
+    if (SAVEPOINT_STATEMENT.test(sql)) {
+      throw new PipelineAbandoned('a savepoint cannot run inside a commit group');
+    }
+  }
+
+  claim(keys: readonly string[]): void {
+    if (!this.grouped) return;
+    for (const key of keys) {
+      const holder = this.wire.claims.get(key);
+      if (holder && holder !== this) {
+        throw new PipelineAbandoned(`two transactions of one commit group touch ${key}`);
+      }
+      this.wire.claims.set(key, this);
+    }
+  }
+
+  /** Drops writes not sent yet: a refused member's, or everything before a ROLLBACK. */
+  dropWrites(): void {
+    this.buffered = [];
   }
 
   /** Rolls back; writes still buffered are dropped, never sent after the ROLLBACK. */
   async rollback(): Promise<void> {
-    this.buffered = [];
-    await this.client.query('ROLLBACK');
+    for (const session of this.wire.sessions) session.dropWrites();
+    await this.wire.client.query('ROLLBACK');
   }
 
   /**
    * Sends the buffered writes, each run of writes to distinct tables as one statement (data-modifying
-   * WITH clauses): PostgreSQL pays per statement far more than per row here (a profile of the bench
-   * put some 200 µs of server CPU on each). Distinct tables only: the parts of one statement see the
-   * same snapshot, so an UPDATE would miss a row an INSERT beside it adds. Foreign keys are checked at
-   * the end of the statement, as they were at the end of each.
+   * WITH clauses): PostgreSQL pays per statement far more than per row here. Distinct tables only: the
+   * parts of one statement see the same snapshot, so an UPDATE would miss a row an INSERT beside it
+   * adds. Foreign keys are checked at the end of the statement, as they were at the end of each.
    */
-  private flushWrites(): void {
+  flushWrites(): void {
     const writes = this.buffered;
     if (writes.length === 0) return;
     this.buffered = [];
+    this.sentWrites += writes.length;
     let run: typeof writes = [];
     const tables = new Set<string>();
     const sendRun = () => {
@@ -287,46 +498,27 @@ class PostgresSession implements SqlSession {
   }
 
   private send(sql: string, params: readonly SqlValue[]): void {
-    this.cork();
-    this.client.query(this.driver.named(sql, params)).catch((error: unknown) => {
+    this.wire.cork();
+    this.wire.client.query(this.driver.named(sql, params)).catch((error: unknown) => {
       this.failure ??= error;
     });
   }
 
   private async run(sql: string, params: readonly SqlValue[]): Promise<pg.QueryResult> {
+    if (this.grouped) this.checkGrouped(sql);
+    if (this.grouped && CHANGES_ROWS.test(sql)) this.sentWrites += 1;
     if (this.pipelined) {
       this.flushWrites();
-      this.cork();
-    } else this.roundTrip();
+      this.wire.cork();
+    } else this.wire.roundTrip();
     try {
-      return await this.client.query(this.driver.named(sql, params));
+      return await this.wire.client.query(this.driver.named(sql, params));
     } catch (error) {
       // Behind a failed write every statement fails with "transaction aborted": report the cause.
-      if (this.failure !== undefined) throw new PipelineAbandoned('a write failed', this.failure);
+      for (const session of this.wire.sessions) {
+        if (session.failure !== undefined) throw new PipelineAbandoned('a write failed', session.failure);
+      }
       throw error;
     }
-  }
-
-  /** Holds the socket's writes until the event loop turns, so one round trip carries them all. */
-  private cork(): void {
-    if (this.corked) return;
-    const stream = (
-      this.client as unknown as {
-        connection?: { stream?: NodeJS.WritableStream & { cork?(): void; uncork?(): void } };
-      }
-    ).connection?.stream;
-    if (!stream?.cork || !stream.uncork) return;
-    this.corked = true;
-    stream.cork();
-    setImmediate(() => {
-      this.flushWrites();
-      this.corked = false;
-      this.roundTrip();
-      stream.uncork?.();
-    });
-  }
-
-  private roundTrip(): void {
-    for (const listener of this.driver.roundTripListeners) listener();
   }
 }
