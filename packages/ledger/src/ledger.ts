@@ -24,6 +24,8 @@ export interface OpenLedgerOptions {
   migrate?: boolean;
   /** SQLite only: how concurrent transactions share commits (default: a 2 ms window). */
   groupCommit?: GroupCommitOptions;
+  /** PostgreSQL only: transactions of distinct partitions sharing one commit (default on); see PostgresOptions. */
+  commitGroups?: false | { maxTransactions?: number };
 }
 
 /**
@@ -239,6 +241,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<Ledger> {
       schema: options.schema,
       poolSize: options.poolSize,
       isolation: options.isolation,
+      commitGroups: options.commitGroups,
     });
   } else if (options.file) {
     driver = new SqliteDriver({ file: options.file, groupCommit: options.groupCommit });
