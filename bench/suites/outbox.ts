@@ -67,21 +67,28 @@ async function direct(transport: JetStreamTransport, list: BenchEvent[]): Promis
   return list.length / ((performance.now() - started) / 1000);
 }
 
-/** One ledger transaction per event, PARTITIONS writers at once (as concurrent wallet requests commit). */
+/**
+ * One ledger transaction per event, PARTITIONS writers at once (as concurrent wallet requests commit),
+ * each naming its player as the wallet does, so PostgreSQL may share commits between players.
+ */
 async function enqueue(ledger: Ledger, list: BenchEvent[]): Promise<void> {
   const partitions = new Map<string, BenchEvent[]>();
   for (const e of list) partitions.set(e.partition, [...(partitions.get(e.partition) ?? []), e]);
   await Promise.all(
     [...partitions.values()].map(async (mine) => {
       for (const e of mine) {
-        await ledger.transaction((tx) =>
-          tx.enqueueEvent({
-            event_id: e.eventId,
-            subject: e.subject,
-            partition_key: e.partition,
-            payload: e.payload,
-            headers: { 'event-type': 'bet.settled' },
-          }),
+        await ledger.transaction(
+          (tx) =>
+            tx.appendEvents([
+              {
+                event_id: e.eventId,
+                subject: e.subject,
+                partition_key: e.partition,
+                payload: e.payload,
+                headers: { 'event-type': 'bet.settled' },
+              },
+            ]),
+          { partition: e.partition },
         );
       }
     }),
