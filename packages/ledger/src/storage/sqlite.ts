@@ -1,5 +1,6 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
 import type { Row, SqlSession, SqlValue, StorageDriver } from './driver.ts';
 
 export interface SqliteOptions {
@@ -100,6 +101,7 @@ export class SqliteDriver implements StorageDriver {
   private draining: Promise<void> | undefined;
   private readonly windowMs: number;
   private readonly maxTransactions: number;
+  private readonly checkpointer: Checkpointer | undefined;
 
   constructor(options: SqliteOptions) {
     this.queue = queueFor(options.file);
@@ -115,6 +117,11 @@ export class SqliteDriver implements StorageDriver {
     this.db.pragma('temp_store = MEMORY');
     this.db.pragma('cache_size = -65536');
     this.db.aggregate('sum', exactSum);
+    if (options.file !== ':memory:') {
+      // Checkpoints leave the request thread (see checkpointer.ts).
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = startCheckpointer({ file: options.file });
+    }
   }
 
   transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
@@ -129,6 +136,7 @@ export class SqliteDriver implements StorageDriver {
   async close(): Promise<void> {
     await this.draining;
     await this.queue.tail;
+    await this.checkpointer?.close();
     this.db.close();
   }
 
@@ -175,6 +183,7 @@ export class SqliteDriver implements StorageDriver {
         if (this.windowMs > 0 && performance.now() - started >= this.windowMs) break;
       }
       this.statement('COMMIT').run();
+      if (this.checkpointer?.committed()) this.db.pragma('wal_checkpoint(PASSIVE)');
     } catch (error) {
       // The shared commit failed (disk full, I/O error): nothing of the group is durable, so nobody hears success.
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
