@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { croupierCommand } from '@croupier/test-services';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from './shared.ts';
 
@@ -9,9 +10,15 @@ const PAIRS = path.resolve(import.meta.dirname, 'fixtures/pairs');
 const BIN = path.resolve(import.meta.dirname, 'gate-cli-entry.ts');
 // Resolved here, not from the child's cwd (a temp git repo has no node_modules).
 const TSX = import.meta.resolve('tsx');
+/**
+ * The built CLI when dist/ is up to date (a start without tsx's compile costs about half the CPU),
+ * else only `croupier gate` through tsx (the full CLI's sources are more for tsx to compile).
+ */
+const built = croupierCommand();
+const gateCommand = built.from === 'dist' ? [...built.nodeArgs] : ['--import', TSX, BIN];
 
 function croupier(args: string[], cwd = repoRoot) {
-  const run = spawnSync(process.execPath, ['--import', TSX, BIN, 'gate', ...args], {
+  const run = spawnSync(process.execPath, [...gateCommand, 'gate', ...args], {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, NODE_OPTIONS: '' },

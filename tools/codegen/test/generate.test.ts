@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,19 @@ describe('generated output of a small multi-file 3.1 document', { timeout: 120_0
       const result = await typecheck(path.join(out, pkg));
       expect(result.output, pkg).toBe('');
     }
+  });
+});
+
+describe('the type check itself', () => {
+  it('fails a package with a type error, naming file, line and error', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'codegen-broken-'));
+    temp.push(out);
+    await writeFiles(out, (await generate({ openapi: fixture, cwd: repoRoot, only: ['client'] })).files, []);
+    await linkDependencies(out);
+    await writeFile(path.join(out, 'client/src/broken.ts'), "export const amount: bigint = '1.00';\n");
+    const result = await typecheck(path.join(out, 'client'));
+    expect(result.ok).toBe(false);
+    expect(result.output).toMatch(/broken\.ts\(1,14\): error TS2322:/);
   });
 });
 
