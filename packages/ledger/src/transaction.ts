@@ -585,18 +585,8 @@ export class LedgerTx {
     const write = async () => {
       let rows: { seq: bigint }[];
       try {
-        rows = await this.session.query<{ seq: bigint }>(
-          `INSERT INTO ledger_outbox (event_id, subject, partition_key, payload, headers, created_at)
-           VALUES ${events.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')} RETURNING seq`,
-          events.flatMap((event) => [
-            event.event_id,
-            event.subject,
-            event.partition_key,
-            event.payload,
-            JSON.stringify(event.headers ?? {}),
-            at,
-          ]),
-        );
+        const insert = outboxInsert(events, at);
+        rows = await this.session.query<{ seq: bigint }>(`${insert.sql} RETURNING seq`, insert.values);
       } catch (error) {
         if (isUniqueViolation(error)) {
           throw new LedgerError('DUPLICATE_EVENT', `an event of this set is already in the outbox`, {
@@ -622,19 +612,8 @@ export class LedgerTx {
       return;
     }
     if (events.length === 0) return;
-    const at = now();
-    await this.write(
-      `INSERT INTO ledger_outbox (event_id, subject, partition_key, payload, headers, created_at)
-       VALUES ${events.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
-      events.flatMap((event) => [
-        event.event_id,
-        event.subject,
-        event.partition_key,
-        event.payload,
-        JSON.stringify(event.headers ?? {}),
-        at,
-      ]),
-    );
+    const insert = outboxInsert(events, now());
+    await this.write(insert.sql, insert.values);
     this.enqueuedEvents += events.length;
   }
 
@@ -894,6 +873,22 @@ export class LedgerTx {
     this.createdAccounts.set(label, account);
     return account;
   }
+}
+
+/** One INSERT of outbox rows, in the order given (their seqs ascend so). */
+function outboxInsert(events: readonly OutboxEvent[], at: string): { sql: string; values: SqlValue[] } {
+  return {
+    sql: `INSERT INTO ledger_outbox (event_id, subject, partition_key, payload, headers, created_at)
+       VALUES ${events.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+    values: events.flatMap((event) => [
+      event.event_id,
+      event.subject,
+      event.partition_key,
+      event.payload,
+      JSON.stringify(event.headers ?? {}),
+      at,
+    ]),
+  };
 }
 
 function refFrom(row: Row, prefix: string, currency: string): CurrencyAccountRef {
